@@ -1,0 +1,2 @@
+"""Neural-network building blocks. ``minigrad.nn.functional`` is ``minigrad.functional``."""
+from .. import functional  # noqa: F401

@@ -1,0 +1,28 @@
+"""The op registry: every public differentiable op with its sample inputs.
+
+Each family module in ``minigrad/testing/samples/`` defines ``OPS``, a list of
+:class:`~minigrad.testing.opinfo.OpInfo`; this module gathers them into ``op_db``.
+"""
+import importlib
+
+FAMILIES = ("elementwise", "activation")
+
+op_db = []
+for _family in FAMILIES:
+    op_db.extend(importlib.import_module(f"minigrad.testing.samples.{_family}").OPS)
+
+# Public functional names that are deliberately not differentiable (no OpInfo needed).
+NON_DIFFERENTIABLE = {
+    "eq", "ne", "lt", "le", "gt", "ge", "logical_and", "logical_or", "logical_xor",
+    "logical_not", "isfinite", "isnan", "isinf", "floor", "ceil", "round", "floor_divide",
+    "remainder", "cast", "to_device",
+}
+
+
+def registered_names():
+    """Every public name the registry covers (op names and their aliases)."""
+    names = set()
+    for info in op_db:
+        names.add(info.name)
+        names.update(info.aliases)
+    return names
