@@ -5,7 +5,8 @@ Each family module in ``minigrad/testing/samples/`` defines ``OPS``, a list of
 """
 import importlib
 
-FAMILIES = ("elementwise", "activation")
+FAMILIES = ("elementwise", "activation", "reduction", "linalg", "shape", "indexing", "loss",
+            "conv", "pooling", "normalization", "dropout", "embedding", "recurrent")
 
 op_db = []
 for _family in FAMILIES:

@@ -1,0 +1,2 @@
+"""conv ops (being written; see CONTRIBUTING.md)."""
+__all__ = []

@@ -1,0 +1,2 @@
+"""dropout ops (being written; see CONTRIBUTING.md)."""
+__all__ = []

@@ -1,0 +1,2 @@
+"""embedding ops (being written; see CONTRIBUTING.md)."""
+__all__ = []

@@ -1,0 +1,2 @@
+"""indexing ops (being written; see CONTRIBUTING.md)."""
+__all__ = []

@@ -1,0 +1,2 @@
+"""recurrent ops (being written; see CONTRIBUTING.md)."""
+__all__ = []

@@ -1,0 +1,2 @@
+"""shape ops (being written; see CONTRIBUTING.md)."""
+__all__ = []

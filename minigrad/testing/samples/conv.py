@@ -1,0 +1,2 @@
+"""Samples for the conv ops."""
+OPS = []

@@ -1,0 +1,2 @@
+"""Samples for the indexing ops."""
+OPS = []

@@ -1,0 +1,2 @@
+"""Samples for the recurrent ops."""
+OPS = []
