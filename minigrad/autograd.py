@@ -262,7 +262,7 @@ def run_backward(roots, root_grads, retain_graph=False):
                 "freed by an earlier backward(). Call backward(retain_graph=True) the first time "
                 "if you need to backpropagate through the same graph twice.")
         for e in fn._edges:
-            if e is not None and type(e[0]) is not Tensor:
+            if e is not None and isinstance(e[0], Function):
                 parent = e[0]
                 if parent in deps:
                     deps[parent] += 1
@@ -312,7 +312,7 @@ def run_backward(roots, root_grads, retain_graph=False):
                                            f"cannot be reduced to the input shape {shape}")
                 if g.dtype != dtype:
                     g = g.astype(dtype)
-            if type(target) is Tensor:
+            if not isinstance(target, Function):      # a leaf (Tensor or a subclass such as nn.Parameter)
                 if g is not None:
                     _add_leaf(leaf_grads, target, g)
             else:
