@@ -19,6 +19,7 @@ In-place safety: every tensor has a version counter bumped by true in-place writ
 versions, and backward refuses to run if one changed meanwhile (the arrays it saved are stale).
 """
 import functools
+import os
 import traceback
 
 from .backend import DeviceError, device_of, get_array_module
@@ -171,7 +172,7 @@ class Function:
         fn._versions = (tuple((i, a._vc, a._vc[0]) for i, a in enumerate(inputs)
                               if isinstance(a, Tensor)) if cls.save_inputs else None)
         if _anomaly:
-            fn.__dict__["_creation_trace"] = "".join(traceback.format_stack(limit=12)[:-1])
+            fn.__dict__["_creation_trace"] = _user_frames()
         if not multi:
             fn._n_out = 1
             fn._out_meta = None
@@ -205,6 +206,15 @@ class Function:
         self.__dict__.clear()
         self._edges = None
         self._hooks = self._retained = None
+
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+
+
+def _user_frames(keep=4):
+    """The innermost stack frames outside minigrad: where the user created an op."""
+    frames = [f for f in traceback.extract_stack()[:-2] if not f.filename.startswith(_PACKAGE_DIR)]
+    return "".join(traceback.format_list(frames[-keep:]))
 
 
 def _raise_mixed_devices(cls, inputs):

@@ -100,7 +100,9 @@ def xp_for(device):
 
 def device_of(a):
     """``"cpu"`` or ``"cuda"`` for an array."""
-    return "cpu" if isinstance(a, np.ndarray) or not is_cupy_array(a) else "cuda"
+    if type(a) is np.ndarray:
+        return "cpu"
+    return "cuda" if is_cupy_array(a) else "cpu"
 
 
 def to_device(a, device):

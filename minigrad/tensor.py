@@ -467,7 +467,8 @@ class Tensor:
             try:
                 ufunc(d, o, out=d, casting="same_kind")
             except (ValueError, TypeError) as e:
-                raise type(e)(f"in-place {what}: cannot write the result of shapes/dtypes "
+                kind = ValueError if isinstance(e, ValueError) else TypeError
+                raise kind(f"in-place {what}: cannot write the result of shapes/dtypes "
                               f"{self.shape}/{self.dtype} and {getattr(o, 'shape', ())}/"
                               f"{getattr(o, 'dtype', type(o).__name__)} into the left operand "
                               f"of shape {self.shape} and dtype {self.dtype}: {e}") from None
