@@ -1,2 +1,13 @@
-"""Neural-network building blocks. ``minigrad.nn.functional`` is ``minigrad.functional``."""
+"""Neural-network building blocks (mirrors ``torch.nn``).
+
+``Module`` and ``Parameter`` (module.py, parameter.py), containers, layers, ``init``,
+``utils`` (gradient clipping) and ``summary``. ``minigrad.nn.functional`` is
+``minigrad.functional``."""
 from .. import functional  # noqa: F401
+from . import init, utils  # noqa: F401
+from .activation import *  # noqa: F401,F403
+from .containers import ModuleDict, ModuleList, Sequential  # noqa: F401
+from .flatten import Flatten, Unflatten  # noqa: F401
+from .linear import Linear  # noqa: F401
+from .module import Module  # noqa: F401
+from .parameter import Buffer, Parameter  # noqa: F401
