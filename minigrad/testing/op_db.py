@@ -17,6 +17,7 @@ NON_DIFFERENTIABLE = {
     "eq", "ne", "lt", "le", "gt", "ge", "logical_and", "logical_or", "logical_xor",
     "logical_not", "isfinite", "isnan", "isinf", "floor", "ceil", "round", "floor_divide",
     "remainder", "cast", "to_device",
+    "argmax", "argmin", "argsort", "all", "any",          # reduction: indices / bools
 }
 
 
