@@ -525,6 +525,9 @@ METHODS = (
     "repeat", "tile", "gather", "scatter_add", "masked_fill", "softmax", "log_softmax",
     "isfinite", "isnan", "clone", "eq", "ne", "lt", "le", "gt", "ge", "logical_not",
     "view_as", "reshape_as", "floor", "ceil", "round",
+    "unflatten", "movedim", "moveaxis", "swapdims", "unbind", "repeat_interleave",
+    "index_select", "index_add", "index_put", "scatter", "masked_select", "take_along_dim",
+    "narrow",
 )
 
 from . import functional as _F  # noqa: E402  (functional needs Tensor defined)
