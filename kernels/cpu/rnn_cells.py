@@ -1,0 +1,294 @@
+"""Fused elementwise parts of the recurrent cells, one call per time step.
+
+A recurrent step is "GEMMs, then elementwise math": the GEMMs (input projection of all steps at
+once, hidden projection per step) stay in BLAS; everything elementwise between them -- gate
+activations, cell update, the state -- is one pass over the (N, H) tile here, instead of ~10
+NumPy temporaries. Every kernel exists twice: ``<name>_ref`` in plain NumPy (the readable
+definition, used with ``MINIGRAD_NUMBA=0`` and as the test oracle) and ``<name>_nb`` compiled by
+Numba. Both write into the caller's preallocated ``*_out`` arrays and return nothing.
+
+Conventions (N batch rows, H hidden units, gate blocks of width H side by side):
+
+* ``zx`` the input projection x W_ih^T + b_ih (+ b_hh where it simply adds), ``zh`` the hidden
+  projection h W_hh^T (+ the rest of b_hh);
+* gate activation ``hard=False``: logistic sigmoid; ``hard=True``: Keras hard sigmoid
+  clip(0.2 a + 0.5, 0, 1), whose derivative (0.2 inside, 0 outside) is read off its output;
+* LSTM gate order i, f, g, o (PyTorch = Keras); GRU order r, z, n (PyTorch).
+
+Math (E-15 of the engine spec):
+
+* RNN:  h = act(z);  dz = dh (1 - h^2) for tanh, dh [h > 0] for relu.
+* LSTM: i, f, o = sig(a), g = tanh(a); c = f c_prev + i g; h = o tanh(c).
+  Backward: dc_tot = dc + dh o (1 - tanh^2 c); da_i = dc_tot g sig'(i); da_f = dc_tot c_prev sig'(f);
+  da_g = dc_tot i (1 - g^2); da_o = dh tanh(c) sig'(o); dc_prev = dc_tot f.
+* GRU, reset after (PyTorch): r, z = sig(zx + zh); n = tanh(zx_n + r zh_n); h = (1 - z) n + z h_prev.
+  Backward: dn = dh (1 - z); da_n = dn (1 - n^2); da_z = dh (h_prev - n) sig'(z);
+  da_r = da_n zh_n sig'(r); d zh_n = da_n r; direct dh_prev = dh z.
+* GRU, reset before (Keras reset_after=False), in two halves around the candidate GEMM:
+  gates: r, z = sig(zx + zh), rh = r * hm (hm: the state as the candidate GEMM sees it);
+  out:   n = tanh(zx_n + zh_n) with zh_n = rh W_n^T; h = (1 - z) n + z h_prev.
+"""
+import math
+
+import numpy as np
+from numba import njit
+
+# ----------------------------------------------------------------------------- NumPy references
+
+
+def _sig_ref(a, hard):
+    if hard:
+        return np.clip(0.2 * a + 0.5, 0.0, 1.0)
+    return 0.5 * (np.tanh(0.5 * a) + 1.0)          # = 1/(1+e^-a), no overflow
+
+
+def _dsig_ref(y, hard):
+    """Derivative of the gate activation from its output y."""
+    if hard:
+        return np.where((y > 0) & (y < 1), 0.2, 0.0).astype(y.dtype)
+    return y * (1 - y)
+
+
+def rnn_forward_ref(z, relu, h_out):
+    h_out[...] = np.maximum(z, 0) if relu else np.tanh(z)
+
+
+def rnn_backward_ref(dh, h, relu, dz_out):
+    dz_out[...] = dh * (h > 0) if relu else dh * (1 - h * h)
+
+
+def lstm_forward_ref(zx, zh, c_prev, hard, gates_out, c_out, tc_out, h_out):
+    H = c_prev.shape[1]
+    a = zx + zh
+    i, f = _sig_ref(a[:, :H], hard), _sig_ref(a[:, H:2 * H], hard)
+    g, o = np.tanh(a[:, 2 * H:3 * H]), _sig_ref(a[:, 3 * H:], hard)
+    c = f * c_prev + i * g
+    tc = np.tanh(c)
+    gates_out[:, :H], gates_out[:, H:2 * H], gates_out[:, 2 * H:3 * H], gates_out[:, 3 * H:] = i, f, g, o
+    c_out[...], tc_out[...], h_out[...] = c, tc, o * tc
+
+
+def lstm_backward_ref(dh, dc, gates, c_prev, tc, hard, dz_out, dc_prev_out):
+    H = c_prev.shape[1]
+    i, f, g, o = gates[:, :H], gates[:, H:2 * H], gates[:, 2 * H:3 * H], gates[:, 3 * H:]
+    dct = dc + dh * o * (1 - tc * tc)
+    dz_out[:, :H] = dct * g * _dsig_ref(i, hard)
+    dz_out[:, H:2 * H] = dct * c_prev * _dsig_ref(f, hard)
+    dz_out[:, 2 * H:3 * H] = dct * i * (1 - g * g)
+    dz_out[:, 3 * H:] = dh * tc * _dsig_ref(o, hard)
+    dc_prev_out[...] = dct * f
+
+
+def gru_forward_ref(zx, zh, h_prev, hard, gates_out, h_out):
+    H = h_prev.shape[1]
+    r = _sig_ref(zx[:, :H] + zh[:, :H], hard)
+    z = _sig_ref(zx[:, H:2 * H] + zh[:, H:2 * H], hard)
+    n = np.tanh(zx[:, 2 * H:] + r * zh[:, 2 * H:])
+    gates_out[:, :H], gates_out[:, H:2 * H], gates_out[:, 2 * H:] = r, z, n
+    h_out[...] = (1 - z) * n + z * h_prev
+
+
+def gru_backward_ref(dh, h_prev, gates, zh_n, hard, dzx_out, dzh_out, dh_prev_out):
+    H = h_prev.shape[1]
+    r, z, n = gates[:, :H], gates[:, H:2 * H], gates[:, 2 * H:]
+    da_n = dh * (1 - z) * (1 - n * n)
+    da_z = dh * (h_prev - n) * _dsig_ref(z, hard)
+    da_r = da_n * zh_n * _dsig_ref(r, hard)
+    dzx_out[:, :H], dzx_out[:, H:2 * H], dzx_out[:, 2 * H:] = da_r, da_z, da_n
+    dzh_out[:, :H], dzh_out[:, H:2 * H], dzh_out[:, 2 * H:] = da_r, da_z, da_n * r
+    dh_prev_out[...] = dh * z
+
+
+def gru_rb_gates_ref(zx, zh, hm, hard, gates_out, rh_out):
+    H = hm.shape[1]
+    r = _sig_ref(zx[:, :H] + zh[:, :H], hard)
+    gates_out[:, :H] = r
+    gates_out[:, H:2 * H] = _sig_ref(zx[:, H:2 * H] + zh[:, H:2 * H], hard)
+    rh_out[...] = r * hm
+
+
+def gru_rb_out_ref(zx, zh_n, h_prev, gates_out, h_out):
+    H = h_prev.shape[1]
+    z = gates_out[:, H:2 * H]
+    n = np.tanh(zx[:, 2 * H:] + zh_n)
+    gates_out[:, 2 * H:] = n
+    h_out[...] = (1 - z) * n + z * h_prev
+
+
+def gru_rb_out_backward_ref(dh, h_prev, gates, hard, dz_out, dh_prev_out):
+    """Fills the z and n blocks of dz and the direct dh_prev = dh z."""
+    H = h_prev.shape[1]
+    z, n = gates[:, H:2 * H], gates[:, 2 * H:]
+    dz_out[:, 2 * H:] = dh * (1 - z) * (1 - n * n)
+    dz_out[:, H:2 * H] = dh * (h_prev - n) * _dsig_ref(z, hard)
+    dh_prev_out[...] = dh * z
+
+
+def gru_rb_gates_backward_ref(drh, hm, gates, hard, dz_out, dhm_out):
+    """From d(r * hm): fills the r block of dz and d hm = d(rh) r."""
+    H = hm.shape[1]
+    r = gates[:, :H]
+    dz_out[:, :H] = drh * hm * _dsig_ref(r, hard)
+    dhm_out[...] = drh * r
+
+
+# ----------------------------------------------------------------------------- Numba kernels
+
+@njit(cache=True, inline="always")
+def _sig(a, hard):
+    if hard:
+        y = 0.2 * a + 0.5
+        return 0.0 if y < 0.0 else (1.0 if y > 1.0 else y)
+    if a >= 0:
+        return 1.0 / (1.0 + math.exp(-a))
+    e = math.exp(a)
+    return e / (1.0 + e)
+
+
+@njit(cache=True, inline="always")
+def _dsig(y, hard):
+    if hard:
+        return 0.2 if 0.0 < y < 1.0 else 0.0
+    return y * (1.0 - y)
+
+
+@njit(cache=True)
+def rnn_forward_nb(z, relu, h_out):
+    N, H = h_out.shape
+    for n in range(N):
+        for j in range(H):
+            a = z[n, j]
+            h_out[n, j] = (a if a > 0 else 0.0) if relu else math.tanh(a)
+
+
+@njit(cache=True)
+def rnn_backward_nb(dh, h, relu, dz_out):
+    N, H = h.shape
+    for n in range(N):
+        for j in range(H):
+            y = h[n, j]
+            dz_out[n, j] = (dh[n, j] if y > 0 else 0.0) if relu else dh[n, j] * (1.0 - y * y)
+
+
+@njit(cache=True)
+def lstm_forward_nb(zx, zh, c_prev, hard, gates_out, c_out, tc_out, h_out):
+    N, H = c_prev.shape
+    for n in range(N):
+        for j in range(H):
+            i = _sig(zx[n, j] + zh[n, j], hard)
+            f = _sig(zx[n, H + j] + zh[n, H + j], hard)
+            g = math.tanh(zx[n, 2 * H + j] + zh[n, 2 * H + j])
+            o = _sig(zx[n, 3 * H + j] + zh[n, 3 * H + j], hard)
+            c = f * c_prev[n, j] + i * g
+            tc = math.tanh(c)
+            gates_out[n, j] = i
+            gates_out[n, H + j] = f
+            gates_out[n, 2 * H + j] = g
+            gates_out[n, 3 * H + j] = o
+            c_out[n, j] = c
+            tc_out[n, j] = tc
+            h_out[n, j] = o * tc
+
+
+@njit(cache=True)
+def lstm_backward_nb(dh, dc, gates, c_prev, tc, hard, dz_out, dc_prev_out):
+    N, H = c_prev.shape
+    for n in range(N):
+        for j in range(H):
+            i = gates[n, j]
+            f = gates[n, H + j]
+            g = gates[n, 2 * H + j]
+            o = gates[n, 3 * H + j]
+            t = tc[n, j]
+            d = dh[n, j]
+            dct = dc[n, j] + d * o * (1.0 - t * t)
+            dz_out[n, j] = dct * g * _dsig(i, hard)
+            dz_out[n, H + j] = dct * c_prev[n, j] * _dsig(f, hard)
+            dz_out[n, 2 * H + j] = dct * i * (1.0 - g * g)
+            dz_out[n, 3 * H + j] = d * t * _dsig(o, hard)
+            dc_prev_out[n, j] = dct * f
+
+
+@njit(cache=True)
+def gru_forward_nb(zx, zh, h_prev, hard, gates_out, h_out):
+    N, H = h_prev.shape
+    for n in range(N):
+        for j in range(H):
+            r = _sig(zx[n, j] + zh[n, j], hard)
+            z = _sig(zx[n, H + j] + zh[n, H + j], hard)
+            c = math.tanh(zx[n, 2 * H + j] + r * zh[n, 2 * H + j])
+            gates_out[n, j] = r
+            gates_out[n, H + j] = z
+            gates_out[n, 2 * H + j] = c
+            h_out[n, j] = (1.0 - z) * c + z * h_prev[n, j]
+
+
+@njit(cache=True)
+def gru_backward_nb(dh, h_prev, gates, zh_n, hard, dzx_out, dzh_out, dh_prev_out):
+    N, H = h_prev.shape
+    for n in range(N):
+        for j in range(H):
+            r = gates[n, j]
+            z = gates[n, H + j]
+            c = gates[n, 2 * H + j]
+            d = dh[n, j]
+            da_n = d * (1.0 - z) * (1.0 - c * c)
+            da_z = d * (h_prev[n, j] - c) * _dsig(z, hard)
+            da_r = da_n * zh_n[n, j] * _dsig(r, hard)
+            dzx_out[n, j] = da_r
+            dzx_out[n, H + j] = da_z
+            dzx_out[n, 2 * H + j] = da_n
+            dzh_out[n, j] = da_r
+            dzh_out[n, H + j] = da_z
+            dzh_out[n, 2 * H + j] = da_n * r
+            dh_prev_out[n, j] = d * z
+
+
+@njit(cache=True)
+def gru_rb_gates_nb(zx, zh, hm, hard, gates_out, rh_out):
+    N, H = hm.shape
+    for n in range(N):
+        for j in range(H):
+            r = _sig(zx[n, j] + zh[n, j], hard)
+            gates_out[n, j] = r
+            gates_out[n, H + j] = _sig(zx[n, H + j] + zh[n, H + j], hard)
+            rh_out[n, j] = r * hm[n, j]
+
+
+@njit(cache=True)
+def gru_rb_out_nb(zx, zh_n, h_prev, gates_out, h_out):
+    N, H = h_prev.shape
+    for n in range(N):
+        for j in range(H):
+            z = gates_out[n, H + j]
+            c = math.tanh(zx[n, 2 * H + j] + zh_n[n, j])
+            gates_out[n, 2 * H + j] = c
+            h_out[n, j] = (1.0 - z) * c + z * h_prev[n, j]
+
+
+@njit(cache=True)
+def gru_rb_out_backward_nb(dh, h_prev, gates, hard, dz_out, dh_prev_out):
+    N, H = h_prev.shape
+    for n in range(N):
+        for j in range(H):
+            z = gates[n, H + j]
+            c = gates[n, 2 * H + j]
+            d = dh[n, j]
+            dz_out[n, 2 * H + j] = d * (1.0 - z) * (1.0 - c * c)
+            dz_out[n, H + j] = d * (h_prev[n, j] - c) * _dsig(z, hard)
+            dh_prev_out[n, j] = d * z
+
+
+@njit(cache=True)
+def gru_rb_gates_backward_nb(drh, hm, gates, hard, dz_out, dhm_out):
+    N, H = hm.shape
+    for n in range(N):
+        for j in range(H):
+            r = gates[n, j]
+            dz_out[n, j] = drh[n, j] * hm[n, j] * _dsig(r, hard)
+            dhm_out[n, j] = drh[n, j] * r
+
+
+KERNELS = ("rnn_forward", "rnn_backward", "lstm_forward", "lstm_backward", "gru_forward",
+           "gru_backward", "gru_rb_gates", "gru_rb_out", "gru_rb_out_backward",
+           "gru_rb_gates_backward")
