@@ -25,5 +25,6 @@ from .tensor import Tensor
 from . import functional  # noqa: F401
 from .functional import *  # noqa: F401,F403  (mg.exp, mg.matmul, mg.cat, ... as torch.*)
 from . import nn, optim, data  # noqa: E402,F401
+from .io import load, save  # noqa: E402,F401
 
 __version__ = "0.1.0"
