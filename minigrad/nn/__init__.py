@@ -11,3 +11,4 @@ from .flatten import Flatten, Unflatten  # noqa: F401
 from .linear import Linear  # noqa: F401
 from .module import Module  # noqa: F401
 from .parameter import Buffer, Parameter  # noqa: F401
+from .rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell, detach_state  # noqa: F401
