@@ -18,7 +18,11 @@ from .fashion_mnist import FashionMNIST, load_fashion_mnist
 from .images import load_image, load_sample_image
 from .mnist import MNIST, load_mnist, mnist_arrays
 from .shakespeare import load_shakespeare
+from . import cifar_shapes, faces, textures  # noqa: F401,E402  (DS-10, DS-12, DS-11 stand-ins)
+from .cifar_shapes import load_cifar10  # noqa: E402
+from .faces import load_faces  # noqa: E402
+from .textures import load_textures  # noqa: E402
 
 __all__ = ["Digits", "load_digits", "FashionMNIST", "load_fashion_mnist", "load_image",
            "load_sample_image", "MNIST", "load_mnist", "mnist_arrays", "load_shakespeare",
-           "movielens"]
+           "movielens", "load_cifar10", "load_faces", "load_textures"]
