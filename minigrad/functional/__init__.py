@@ -5,6 +5,10 @@ forward and backward math in its docstring.
 """
 from . import (activation, conv, dropout, elementwise, embedding, indexing, linalg, loss,
                normalization, pooling, recurrent, reduction, shape)
+
+# (before the star imports: the functions dropout/embedding shadow their modules' names)
+FAMILIES = [elementwise, activation, reduction, linalg, shape, indexing, loss, conv, pooling,
+            normalization, dropout, embedding, recurrent]
 from .activation import *  # noqa: F401,F403
 from .conv import *  # noqa: F401,F403
 from .dropout import *  # noqa: F401,F403
@@ -19,6 +23,4 @@ from .recurrent import *  # noqa: F401,F403
 from .reduction import *  # noqa: F401,F403
 from .shape import *  # noqa: F401,F403
 
-FAMILIES = [elementwise, activation, reduction, linalg, shape, indexing, loss, conv, pooling,
-            normalization, dropout, embedding, recurrent]
 __all__ = sorted({name for family in FAMILIES for name in family.__all__})
