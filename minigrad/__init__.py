@@ -26,5 +26,6 @@ from . import functional  # noqa: F401
 from .functional import *  # noqa: F401,F403  (mg.exp, mg.matmul, mg.cat, ... as torch.*)
 from . import nn, optim, data  # noqa: E402,F401
 from .io import load, save  # noqa: E402,F401
+from . import training  # noqa: E402,F401
 
 __version__ = "0.1.0"
