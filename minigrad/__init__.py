@@ -23,6 +23,7 @@ from .gradcheck import GradcheckError, NondifferentiableError, gradcheck
 from .random import Generator, default_generator, get_rng_state, manual_seed, set_rng_state
 from .tensor import Tensor
 from . import functional  # noqa: F401
+from . import signal  # noqa: F401  (minigrad.signal: SciPy-compatible convolve2d, correlate2d)
 from .functional import *  # noqa: F401,F403  (mg.exp, mg.matmul, mg.cat, ... as torch.*)
 from . import nn, optim, data  # noqa: E402,F401
 from .io import load, save  # noqa: E402,F401
