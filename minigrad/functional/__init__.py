@@ -15,6 +15,7 @@ from .dropout import *  # noqa: F401,F403
 from .elementwise import *  # noqa: F401,F403
 from .embedding import *  # noqa: F401,F403
 from .indexing import *  # noqa: F401,F403
+from .indexing import _raw_index  # noqa: F401  (private, used by Tensor.__setitem__)
 from .linalg import *  # noqa: F401,F403
 from .loss import *  # noqa: F401,F403
 from .normalization import *  # noqa: F401,F403

@@ -18,6 +18,7 @@ NON_DIFFERENTIABLE = {
     "logical_not", "isfinite", "isnan", "isinf", "floor", "ceil", "round", "floor_divide",
     "remainder", "cast", "to_device",
     "argmax", "argmin", "argsort", "all", "any",          # reduction: indices / bools
+    "one_hot",                                            # indexing: int64 encoding
 }
 
 
