@@ -20,7 +20,7 @@ import numbers
 import numpy as np
 
 from ..autograd import Function
-from ..backend import DeviceError, get_array_module, scatter_add
+from ..backend import DeviceError, get_array_module, scatter_add, to_numpy
 from ..tensor import Tensor
 from ._util import as_shape, normalize_dim
 
@@ -694,7 +694,7 @@ class RepeatInterleave(Function):
 
     def backward(self, g):
         d, n, r = self.dim, self.shape[self.dim], self.repeats
-        if isinstance(r, numbers.Integral):
+        if isinstance(r, int):
             return g.reshape(g.shape[:d] + (n, r) + g.shape[d + 1:]).sum(axis=d + 1)
         xp = get_array_module(g)
         dx = xp.zeros(self.shape, g.dtype)
@@ -723,5 +723,4 @@ def repeat_interleave(input, repeats, dim=None):
         raise ValueError("repeat_interleave: repeats must be >= 0")
     if r.size == 1:
         return RepeatInterleave.apply(input, repeats=int(r.reshape(())), dim=d)
-    r = get_array_module(input.data).asarray(r)
-    return RepeatInterleave.apply(input, repeats=r, dim=d)
+    return RepeatInterleave.apply(input, repeats=to_numpy(r).tolist(), dim=d)  # CuPy takes lists
