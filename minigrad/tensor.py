@@ -501,8 +501,32 @@ class Tensor:
             return
         self._write_check("__setitem__")
         v = value.data if isinstance(value, Tensor) else value
-        self.data[_F._raw_index(index)] = v
+        self.data[_F._raw_index(index, self.data)] = v
         self._vc[0] += 1
+
+    # torch's in-place indexing methods: recorded out of place and rebound in grad mode (as
+    # _inplace), otherwise computed without a graph and written into this tensor's memory
+    def _op_inplace(self, fn, what, other, *args):
+        if self._records(other):
+            return self._rebind_or_write(fn(self, *args), None, what)
+        with autograd.no_grad():
+            r = fn(self, *args).data
+        return self._rebind_or_write(None, lambda d: d.__setitem__(Ellipsis, r), what)
+
+    def masked_fill_(self, mask, value):
+        return self._op_inplace(_F.masked_fill, "masked_fill_", value, mask, value)
+
+    def index_put_(self, indices, values, accumulate=False):
+        return self._op_inplace(_F.index_put, "index_put_", values, indices, values, accumulate)
+
+    def scatter_(self, dim, index, src=None, value=None):
+        return self._op_inplace(_F.scatter, "scatter_", src, dim, index, src, value)
+
+    def scatter_add_(self, dim, index, src):
+        return self._op_inplace(_F.scatter_add, "scatter_add_", src, dim, index, src)
+
+    def index_add_(self, dim, index, source, alpha=1):
+        return self._op_inplace(_F.index_add, "index_add_", source, dim, index, source, alpha)
 
 
 class _HookHandle:
