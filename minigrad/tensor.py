@@ -432,7 +432,9 @@ class Tensor:
         """Copy ``src`` into this tensor (broadcasting), as ``torch.Tensor.copy_``."""
         src_t = src if isinstance(src, Tensor) else Tensor(src)
         if self._records(src_t):
-            return self._rebind_or_write(_F.expand(_F.cast(src_t, self.dtype), *self.shape), None, "copy_")
+            # clone: expand gives a read-only broadcast view; this tensor must own writable memory
+            return self._rebind_or_write(_F.clone(_F.expand(_F.cast(src_t, self.dtype), *self.shape)),
+                                         None, "copy_")
         src_d = to_device(src_t.data, self.device)
         xp = get_array_module(self.data)
         return self._rebind_or_write(None, lambda d: xp.copyto(d, src_d, casting="unsafe"), "copy_")
