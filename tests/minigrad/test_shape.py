@@ -368,3 +368,17 @@ def test_tensor_methods_are_bound():
     assert x.repeat_interleave(2).shape == (48,)
     assert mg.expand_dims(x, 0).shape == (1, 2, 3, 4)
     assert mg.concat([x, x], 1).shape == (2, 6, 4)
+
+
+def test_recorded_copy_of_broadcast_source_leaves_writable_memory():
+    """Tensor.copy_ in grad mode expands the source; the result must not stay a read-only
+    stride-0 view (regression: a later no_grad in-place update failed)."""
+    w = mg.ones(3, requires_grad=True)
+    h = w * 2
+    s = mg.tensor(5.0, requires_grad=True)
+    h.copy_(s)
+    h.sum().backward()
+    assert s.grad.item() == 3.0
+    with mg.no_grad():
+        h += 1
+    np.testing.assert_array_equal(h.data, [6, 6, 6])
