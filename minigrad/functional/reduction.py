@@ -71,10 +71,7 @@ def _axes(op, input, dim, axis, keepdim, keepdims):
 
 def _single_dim(op, input, dim, axis):
     """One non-negative axis (torch ops that accept a single int only)."""
-    if axis is not None:
-        if dim is not None:
-            raise TypeError(f"{op}: give either dim= or axis=, not both")
-        dim = axis
+    dim, _ = dim_alias(op, dim, axis, False, None)
     if not isinstance(dim, numbers.Integral) or isinstance(dim, bool):
         raise TypeError(f"{op}: dim must be a single int, got {dim!r}")
     return normalize_dim(int(dim), input.ndim, op)

@@ -124,25 +124,27 @@ def test_einsum_accepts_a_list_of_operands():
     np.testing.assert_allclose(F.einsum("ij,jk->ik", [a, b]).numpy(), a.numpy() @ b.numpy())
 
 
-def test_einsum_errors():
-    a, b = rand(2, 3), rand(4, 5)
-    with pytest.raises(ValueError, match=r"einsum: invalid equation 'ij,jk->ik' .* subscript 'j' has "
-                                         r"size 4 in one operand and 3 in another"):
-        F.einsum("ij,jk->ik", a, b)
-    with pytest.raises(ValueError, match="2 subscript terms but 1 operands"):
-        F.einsum("ij,jk->ik", a)
-    with pytest.raises(ValueError, match="term 'ijk' has 3 subscripts but the operand has 2 dimensions"):
-        F.einsum("ijk->i", a)
-    with pytest.raises(ValueError, match=r"output letter\(s\) \['z'\] do not appear in any input"):
-        F.einsum("ij->z", a)
-    with pytest.raises(ValueError, match="output subscript 'ii' repeats a letter"):
-        F.einsum("ij->ii", a)
-    with pytest.raises(ValueError, match="subscripts must be letters"):
-        F.einsum("i1->i", a)
-    with pytest.raises(ValueError, match=r"subscript 'i' repeats within one operand with different sizes"):
-        F.einsum("ii->i", a)
+EINSUM_ERRORS = [
+    ("ij,jk->ik", [(2, 3), (4, 5)], r"einsum: invalid equation 'ij,jk->ik' .* subscript 'j' has size 4 "
+                                    r"in one operand and 3 in another"),
+    ("ij,jk->ik", [(2, 3)], "2 subscript terms but 1 operands"),
+    ("ijk->i", [(2, 3)], "term 'ijk' has 3 subscripts but the operand has 2 dimensions"),
+    ("ij->z", [(2, 3)], r"output letter\(s\) \['z'\] do not appear in any input"),
+    ("ij->ii", [(2, 3)], "output subscript 'ii' repeats a letter"),
+    ("i1->i", [(2, 3)], "subscripts must be letters"),
+    ("ii->i", [(2, 3)], r"subscript 'i' repeats within one operand with different sizes"),
+]
+
+
+@pytest.mark.parametrize("eq,shapes,match", EINSUM_ERRORS)
+def test_einsum_errors(eq, shapes, match):
+    with pytest.raises(ValueError, match=match):
+        F.einsum(eq, *[rand(*s) for s in shapes])
+
+
+def test_einsum_needs_the_equation_first():
     with pytest.raises(TypeError, match="einsum: the first argument must be the equation string"):
-        F.einsum(a, "ij")
+        F.einsum(rand(2, 3), "ij")
 
 
 def test_tensor_matmul_method_and_operator():
