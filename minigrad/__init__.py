@@ -26,6 +26,7 @@ from . import functional  # noqa: F401
 from . import signal  # noqa: F401  (minigrad.signal: SciPy-compatible convolve2d, correlate2d)
 from .functional import *  # noqa: F401,F403  (mg.exp, mg.matmul, mg.cat, ... as torch.*)
 from . import nn, optim, data  # noqa: E402,F401
+from .nn.summary import summary  # noqa: E402,F401
 from .io import load, save  # noqa: E402,F401
 from . import training  # noqa: E402,F401
 
