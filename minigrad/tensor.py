@@ -546,7 +546,7 @@ METHODS = (
     "sigmoid", "relu", "clamp", "clip", "sign", "maximum", "minimum", "reciprocal",
     "sum", "mean", "var", "std", "max", "min", "amax", "amin", "logsumexp", "prod", "norm",
     "argmax", "argmin", "cumsum", "all", "any", "topk", "sort", "argsort",
-    "matmul", "reshape", "view", "flatten", "transpose", "permute", "swapaxes", "squeeze",
+    "matmul", "outer", "reshape", "view", "flatten", "transpose", "permute", "swapaxes", "squeeze",
     "unsqueeze", "expand", "expand_as", "broadcast_to", "split", "chunk", "flip", "roll",
     "repeat", "tile", "gather", "scatter_add", "masked_fill", "softmax", "log_softmax",
     "isfinite", "isnan", "clone", "eq", "ne", "lt", "le", "gt", "ge", "logical_not",
