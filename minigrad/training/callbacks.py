@@ -117,17 +117,19 @@ class Checkpoint(Callback):
         self.manager = CheckpointManager(directory, "ckpt", max_to_keep)
         self.every_n_steps, self.every_n_epochs = every_n_steps, every_n_epochs
 
-    def _save(self, trainer):
+    def save(self, trainer):
+        """Write a checkpoint of ``trainer`` now (unless one of this step exists already)."""
         if CheckpointManager.step_of(self.manager.latest or "") != trainer.step:
             self.manager.save(trainer.state_dict(), trainer.step)
+        return self.manager.latest
 
     def on_step_end(self, trainer, logs):
         if self.every_n_steps and trainer.step % self.every_n_steps == 0:
-            self._save(trainer)
+            self.save(trainer)
 
     def on_epoch_end(self, trainer, logs):
         if self.every_n_epochs and trainer.epoch % self.every_n_epochs == 0:
-            self._save(trainer)
+            self.save(trainer)
 
 
 class ModelCheckpoint(Callback):
