@@ -59,11 +59,11 @@ def dim_alias(op, dim, axis, keepdim, keepdims):
     return dim, bool(keepdim)
 
 
-def as_shape(op, shape):
-    """Accept ``f(x, 2, 3)`` and ``f(x, (2, 3))`` shape arguments."""
+def as_shape(op, shape, what="shape entries"):
+    """Accept ``f(x, 2, 3)`` and ``f(x, (2, 3))`` shape (or dims: ``what="dimensions"``) arguments."""
     if len(shape) == 1 and not isinstance(shape[0], numbers.Integral):
         shape = tuple(shape[0])
     for s in shape:
         if not isinstance(s, numbers.Integral):
-            raise TypeError(f"{op}: shape entries must be integers, got {shape!r}")
+            raise TypeError(f"{op}: {what} must be integers, got {shape!r}")
     return tuple(int(s) for s in shape)

@@ -51,16 +51,6 @@ def _check_tensor(op, x):
         raise TypeError(f"{op}: expected a Tensor, got {type(x).__name__}")
 
 
-def _dims_list(op, dims):
-    """``f(x, 0, 1)`` or ``f(x, (0, 1))`` -> a tuple of ints."""
-    if len(dims) == 1 and not isinstance(dims[0], numbers.Integral):
-        dims = tuple(dims[0])
-    for d in dims:
-        if not isinstance(d, numbers.Integral):
-            raise TypeError(f"{op}: dimensions must be integers, got {dims!r}")
-    return tuple(int(d) for d in dims)
-
-
 def _slices(dim, sl):
     """The index ``[:, :, ..., sl]`` with ``sl`` at position ``dim``."""
     return (slice(None),) * dim + (sl,)
@@ -167,7 +157,8 @@ def flatten(input, start_dim=0, end_dim=-1):
 
 
 def unflatten(input, dim, sizes):
-    """Split dim ``dim`` into ``sizes`` (one may be -1), as ``torch.unflatten``. dx = dy reshaped back."""
+    """Split dim ``dim`` into ``sizes`` (one may be -1), as ``torch.unflatten``.
+    dx = dy reshaped back."""
     _check_tensor("unflatten", input)
     shape = input.shape
     d = normalize_dim(dim, len(shape), "unflatten")
@@ -229,7 +220,7 @@ def permute(input, *dims):
     """``permute(x, 2, 0, 1)`` or ``permute(x, (2, 0, 1))``: reorder the axes. A view;
     dx = dy with the inverse permutation."""
     _check_tensor("permute", input)
-    dims = _dims_list("permute", dims)
+    dims = as_shape("permute", dims, "dimensions")
     nd = input.ndim
     norm = tuple(normalize_dim(d, nd, "permute") for d in dims)
     if len(norm) != nd or sorted(norm) != list(range(nd)):
@@ -305,10 +296,10 @@ def expand(input, *sizes):
         if s == -1 and n is not None:
             s = n
         if s < 0 or (n is not None and n != 1 and n != s):
+            why = ("must be >= 0 for a new leading dim" if n is None else
+                   f"does not match the existing size {n} (only size-1 dims can grow)")
             raise ValueError(f"expand: cannot expand a tensor of shape {shape} to {sizes}: size "
-                             f"{sizes[i]} at dim {i} " + ("must be >= 0 for a new leading dim"
-                                                          if n is None else
-                                                          f"does not match the existing size {n} (only size-1 dims can grow)"))
+                             f"{sizes[i]} at dim {i} {why}")
         out.append(s)
     return share_version(Expand.apply(input, shape=tuple(out)), input)
 
@@ -531,7 +522,8 @@ class PadIndexed(Function):
         for d, (n, (l, r)) in enumerate(zip(x.shape, widths)):
             if l or r:
                 f = _pad_map(n, l, r, mode)
-                self.maps.append((d, xp.asarray(f), max(l, 0), max(-l, 0), n - max(-l, 0) - max(-r, 0)))
+                c0 = max(-l, 0)
+                self.maps.append((d, xp.asarray(f), max(l, 0), c0, n - c0 - max(-r, 0)))
                 x = xp.take(x, self.maps[-1][1], axis=d)
         return x
 
@@ -551,7 +543,8 @@ _PAD_MODES = ("constant", "reflect", "replicate", "circular")
 
 def pad(input, pad, mode="constant", value=None):  # noqa: A002
     """Pad (or, with negative widths, crop) the last ``len(pad) // 2`` dims, as
-    ``torch.nn.functional.pad``: ``pad = (left_last, right_last, left_2nd_last, right_2nd_last, ...)``.
+    ``torch.nn.functional.pad``:
+    ``pad = (left_last, right_last, left_2nd_last, right_2nd_last, ...)``.
 
     Modes: ``"constant"`` (fill with ``value``, default 0; any float incl. -inf), ``"reflect"``
     (mirror without repeating the edge; widths < size), ``"replicate"`` (repeat the edge),
@@ -598,7 +591,8 @@ class Flip(Function):
     save_inputs = False
 
     def forward(self, x, dims=None):
-        self.index = tuple(slice(None, None, -1) if d in dims else slice(None) for d in range(x.ndim))
+        self.index = tuple(slice(None, None, -1) if d in dims else slice(None)
+                           for d in range(x.ndim))
         return x[self.index].copy()
 
     def backward(self, g):
@@ -609,7 +603,7 @@ def flip(input, *dims):
     """Reverse the order of elements along ``dims`` (``flip(x, (0, 2))`` or ``flip(x, 0, 2)``).
     A copy; dx = dy flipped the same way."""
     _check_tensor("flip", input)
-    dims = {normalize_dim(d, input.ndim, "flip") for d in _dims_list("flip", dims)}
+    dims = {normalize_dim(d, input.ndim, "flip") for d in as_shape("flip", dims, "dimensions")}
     return Flip.apply(input, dims=frozenset(dims))
 
 
