@@ -21,5 +21,8 @@ setup(
         "gpu": ["cupy-cuda13x"],
         "test": ["pytest", "hypothesis"],
         "bench": ["matplotlib"],
+        # offline data sources (specs/data.md), progress bars and loss curves; the packages that
+        # must be installed without their dependencies are in requirements-nodeps.txt
+        "data": ["scikit-learn", "scikit-image", "tqdm", "matplotlib"],
     },
 )
