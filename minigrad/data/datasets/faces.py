@@ -4,8 +4,9 @@
 ``lfw_subset()`` holds 200 grayscale 25×25 float images in [0, 1]: the first 100 are faces
 (label 1), the last 100 non-faces (label 0). ``load_faces(split)`` makes the stratified
 150 / 50 split (75 / 25 per class, chosen by a seeded permutation within each class) and returns
-``(images float32 [N, 1, 25, 25], labels float32 [N])`` of ``split`` in train / test (binary targets for a sigmoid-BCE loss). ``size=32, channels=3`` gives V-25's
-variant: bilinear upsampling to 32×32, tiled to 3 channels.
+``(images float32 [N, 1, 25, 25], labels float32 [N])`` of ``split`` in train / test (binary
+targets for a sigmoid-BCE loss). ``size=32, channels=3`` gives V-25's variant: bilinear
+upsampling to 32×32, tiled to 3 channels.
 """
 import importlib.util
 
