@@ -486,6 +486,7 @@ class Tensor:
             if result.dtype != self.dtype:
                 result = _F.cast(result, self.dtype)
             self.data, self._node, self._out_idx = result.data, result._node, result._out_idx
+            self._vc = result._vc       # the old array is untouched: ops that saved it stay valid
             self.requires_grad = result.requires_grad
         else:
             write(self.data)
