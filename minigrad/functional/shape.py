@@ -668,11 +668,11 @@ def repeat(input, *sizes):
     return Tile.apply(input, reps=sizes)
 
 
-def tile(input, dims):
-    """``torch.tile``: like :func:`repeat`, but fewer ``dims`` than tensor dims are padded with
-    leading 1s. dx = sum of dy over the copies."""
+def tile(input, *dims):
+    """``torch.tile``: ``tile(x, (2, 3))`` or ``x.tile(2, 3)``; like :func:`repeat`, but fewer
+    ``dims`` than tensor dims are padded with leading 1s. dx = sum of dy over the copies."""
     _check_tensor("tile", input)
-    dims = as_shape("tile", (dims,))
+    dims = as_shape("tile", dims)
     return repeat(input, (1,) * (input.ndim - len(dims)) + dims)
 
 

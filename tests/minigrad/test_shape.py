@@ -332,6 +332,7 @@ def test_repeat_and_tile_semantics_match_torch():
     np.testing.assert_array_equal(mg.tensor(a).repeat(2, 1, 2).data,
                                   torch.tensor(a).repeat(2, 1, 2).numpy())
     np.testing.assert_array_equal(mg.tensor(a).tile((2,)).data, torch.tensor(a).tile((2,)).numpy())
+    np.testing.assert_array_equal(mg.tensor(a).tile(2, 1, 2).data, torch.tensor(a).tile(2, 1, 2).numpy())
     with pytest.raises(ValueError, match=r"repeat: 1 repeat sizes \(2,\) are fewer than the 2 dims"):
         mg.tensor(a).repeat(2)
 
@@ -382,3 +383,19 @@ def test_recorded_copy_of_broadcast_source_leaves_writable_memory():
     with mg.no_grad():
         h += 1
     np.testing.assert_array_equal(h.data, [6, 6, 6])
+
+
+def test_rebound_view_gets_its_own_version_counter():
+    """A recorded in-place op re-points the tensor at a new array; later true in-place writes
+    to it must not invalidate ops that saved the old array (its base's, for a view)."""
+    w = mg.tensor(np.ones(6), requires_grad=True)
+    v = mg.tensor(np.ones(6), requires_grad=True)
+    h = w * 2
+    saved = h * v                               # Mul saves h's array
+    y = h.view(2, 3)
+    y += 1                                      # recorded: y now owns a new array
+    assert y._vc is not h._vc
+    with mg.no_grad():
+        y.mul_(2)                               # writes only y's new array
+    saved.sum().backward()
+    np.testing.assert_array_equal(v.grad.data, np.full(6, 2.0))
