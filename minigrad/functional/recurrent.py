@@ -15,9 +15,10 @@ forward
     1. the input projection of ALL steps at once: ``zx = x W_ih^T + b`` -- one GEMM
        ``(T*N, F) x (F, G*H)`` (G gate blocks of width H);
     2. per step: the hidden projection ``zh = h_{t-1} W_hh^T`` (one GEMM), then the cell's
-       elementwise math fused into one kernel call (``kernels/cpu/rnn_cells.py``: Numba on the
-       CPU, CuPy on the GPU, NumPy references with ``MINIGRAD_NUMBA=0``), which also stores the
-       activated gates the backward needs.
+       elementwise math in one kernel call (``kernels/cpu/rnn_cells.py``: SIMD NumPy ufuncs in
+       place for the forward and fused Numba loops for the backward on the CPU, CuPy on the GPU,
+       NumPy references with ``MINIGRAD_NUMBA=0``), which also stores the activated gates the
+       backward needs.
 backward (BPTT)
     per step, newest first: the fused backward kernel turns dh_t (output gradient + gradient
     carried from t+1) into the pre-activation gradients dz_t, and ``dh_{t-1} = dz_t W_hh`` (one
@@ -62,9 +63,11 @@ GATES = {"rnn": 1, "lstm": 4, "gru": 3}
 
 
 def _kernel(name, like):
-    """The fused cell kernel ``name`` for ``like``'s device (see kernels.dispatch)."""
-    return kernels.dispatch(like, getattr(_cpu, name + "_ref"), getattr(_cpu, name + "_nb"),
-                            getattr(_gpu, name))
+    """The fused cell kernel ``name`` for ``like``'s device (see kernels.dispatch): on the CPU the
+    Numba loop (backward kernels) or the SIMD-ufunc pipeline (forward kernels), or the NumPy
+    reference with MINIGRAD_NUMBA=0."""
+    fast = getattr(_cpu, name + "_nb", None) or getattr(_cpu, name + "_simd")
+    return kernels.dispatch(like, getattr(_cpu, name + "_ref"), fast, getattr(_gpu, name))
 
 
 def _matmul(a, b, out=None):
