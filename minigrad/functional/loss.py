@@ -16,7 +16,7 @@ from ..backend import get_array_module, special
 from ..tensor import Tensor
 from ._util import check_broadcast, normalize_dim
 from .elementwise import add, sub
-from .reduction import Mean, Sum, norm
+from .reduction import Mean, Sum, index_along, norm
 
 __all__ = ["cross_entropy", "nll_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits",
            "mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "kl_div", "cosine_similarity",
@@ -79,7 +79,9 @@ class CrossEntropy(Function):
     sum by D = sum of w_y over non-ignored samples (index targets) or by the number of samples
     (probability targets), exactly as PyTorch.
     Backward: dx = dL (softmax(x) sum_c q_c - q) from logits, dx = -dL q for nll_loss
-    (dL = dy / D for 'mean'); probability targets get dt = -dL (1 - s) w logp."""
+    (dL = dy / D for 'mean'); probability targets get dt = -dL (1 - s) w logp.
+    Index targets without smoothing (the common case) never build q: loss = -w_y logp_y and
+    dx = dL w_y (softmax(x) - onehot(y)), the one-hot part written at the target indices."""
     save_inputs = False
 
     def forward(self, x, t, weight=None, ignore_index=-100, label_smoothing=0.0,
@@ -89,37 +91,41 @@ class CrossEntropy(Function):
         C = x.shape[cdim]
         cshape = [1] * x.ndim
         cshape[cdim] = C
-        w = None if weight is None else weight.reshape(cshape)
-        s = label_smoothing
-        self.index_target = t.dtype.kind in "iu"
-        if self.index_target:
-            mask = t != ignore_index
-            safe = np.where(mask, t, 0)
-            wt = mask.astype(x.dtype) if weight is None else weight[safe] * mask
-            onehot = xp.arange(C).reshape(cshape) == np.expand_dims(safe, cdim)
-            q = onehot * np.expand_dims(wt * (1 - s), cdim)
-            if s:
-                q = q + (s / C) * (1 if w is None else w) * np.expand_dims(mask, cdim)
-            denom = wt.sum()
-        else:
-            q = t * (1 - s) + s / C if s else t
-            if w is not None:
-                q = q * w
-            denom = x.size / C if x.size else float("nan")
-        self.w, self.s = w, s
-        self.q = q = q.astype(x.dtype, copy=False)
+        self.w = w = None if weight is None else weight.reshape(cshape)
+        self.s = s = label_smoothing
         if from_logits:
             shifted = x - x.max(axis=cdim, keepdims=True)
             logp = shifted - np.log(np.exp(shifted).sum(axis=cdim, keepdims=True))
         else:
             logp = x
         self.logp, self.from_logits, self.reduction = logp, from_logits, reduction
-        loss = -(q * logp).sum(axis=cdim)
+        self.index_target = t.dtype.kind in "iu"
+        self.q = self.idx = None
+        if self.index_target:
+            mask = t != ignore_index
+            safe = np.where(mask, t, 0)
+            wt = mask.astype(x.dtype) if weight is None else weight[safe] * mask
+            idx = np.expand_dims(safe, cdim)
+            if s:
+                q = (xp.arange(C).reshape(cshape) == idx) * np.expand_dims(wt * (1 - s), cdim)
+                q = q + (s / C) * (1 if w is None else w) * np.expand_dims(mask, cdim)
+            else:
+                self.idx, self.wt = idx, np.expand_dims(wt, cdim)
+                loss = -(wt * np.take_along_axis(logp, idx, axis=cdim).squeeze(axis=cdim))
+            denom = wt.sum()
+        else:
+            q = t * (1 - s) + s / C if s else t
+            if w is not None:
+                q = q * w
+            denom = x.size / C if x.size else float("nan")
+        if self.idx is None:
+            self.q = q = q.astype(x.dtype, copy=False)
+            loss = -(q * logp).sum(axis=cdim)
         if reduction == "none":
-            return loss
+            return loss.astype(x.dtype, copy=False)
         total = loss.sum()
         if reduction == "sum":
-            return total
+            return total.astype(x.dtype)
         self.denom = denom
         with np.errstate(divide="ignore", invalid="ignore"):
             return (total / denom).astype(x.dtype)
@@ -133,7 +139,11 @@ class CrossEntropy(Function):
                 g = g / self.denom
         dx = dt = None
         if e[0] is not None:
-            if self.from_logits:
+            if self.idx is not None:                 # index targets, no smoothing
+                coef = g * self.wt
+                dx = np.exp(logp) * coef if self.from_logits else np.zeros_like(logp)
+                dx[index_along(self.idx, cdim)] -= coef
+            elif self.from_logits:
                 dx = g * (np.exp(logp) * q.sum(axis=cdim, keepdims=True) - q)
             else:
                 dx = -g * q

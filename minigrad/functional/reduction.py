@@ -102,14 +102,19 @@ def _keep(g, axes, keepdim, ndim):
     return np.expand_dims(g, axes)
 
 
+def index_along(idx, dim):
+    """The advanced index that picks position ``idx`` along ``dim`` in every slice (the other
+    axes by position): ``a[index_along(idx, dim)] == take_along_axis(a, idx, dim)``."""
+    xp = get_array_module(idx)
+    return tuple(idx if d == dim else
+                 xp.arange(n).reshape([-1 if k == d else 1 for k in range(idx.ndim)])
+                 for d, n in enumerate(idx.shape))
+
+
 def _scatter_along(shape, dim, idx, values):
     """zeros(shape) with ``values`` written at ``idx`` along ``dim`` (idx distinct per slice)."""
-    xp = get_array_module(values)
-    out = xp.zeros(shape, values.dtype)
-    index = tuple(idx if d == dim else
-                  xp.arange(n).reshape([-1 if k == d else 1 for k in range(idx.ndim)])
-                  for d, n in enumerate(idx.shape))
-    out[index] = values
+    out = get_array_module(values).zeros(shape, values.dtype)
+    out[index_along(idx, dim)] = values
     return out
 
 
