@@ -63,7 +63,7 @@ def cmd_summary(args, out=sys.stdout):
     mg.manual_seed(0)
     model = info.build(args.config)
     print(f"{info.id} {info.slug} ({args.config}) — {info.source}", file=out)
-    shape = INPUT_SHAPES.get(info.dataset)
+    shape = getattr(model, "input_shape", None) or INPUT_SHAPES.get(info.dataset)
     summary = getattr(mg, "summary", None)
     if summary is not None and shape is not None:
         model.eval()
