@@ -43,7 +43,7 @@ def batchnorm_backward_ref(dy, xhat, k, corr):
     return dx, dgamma, dbeta
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath={"reassoc", "contract", "nsz"})
 def _forward_nb(x, gamma, beta, eps, std_plus_eps, y, xhat, mean, var, s):
     n_, c_, l_ = x.shape
     m = n_ * l_
@@ -80,7 +80,7 @@ def batchnorm_forward_numba(x, gamma, beta, eps, std_plus_eps):
     return y, xhat, mean, var, s
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath={"reassoc", "contract", "nsz"})
 def _backward_nb(dy, xhat, k, corr, dx, dgamma, dbeta):
     n_, c_, l_ = dy.shape
     m = n_ * l_

@@ -77,7 +77,11 @@ class ModuleList(Module):
         if modules is not None:
             self.extend(modules)
 
-    __getitem__ = Sequential.__getitem__
+    def __getitem__(self, idx):
+        if isinstance(idx, slice):
+            return ModuleList(list(self._modules.values())[idx])
+        return list(self._modules.values())[self._index(idx)]
+
     __setitem__ = Sequential.__setitem__
     __len__ = Sequential.__len__
     __iter__ = Sequential.__iter__

@@ -158,6 +158,7 @@ def test_containers():
     ml = nn.ModuleList([nn.Linear(1, 1) for _ in range(3)])
     ml.append(nn.Linear(1, 2))
     assert len(list(ml.parameters())) == 8
+    assert isinstance(ml[1:], nn.ModuleList) and len(ml[1:]) == 3
     del ml[0]
     assert [n for n, _ in ml.named_children()] == ["0", "1", "2"]
     md = nn.ModuleDict({"a": nn.Linear(1, 1), "b": nn.ReLU()})

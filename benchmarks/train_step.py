@@ -1,0 +1,103 @@
+"""One training step (forward, loss, backward, optimizer step) of two small models, minigrad
+beside PyTorch running the identical model in its own process (harness.py: pinned threads,
+medians over repeats).
+
+* ``mlp``: 784 -> 512 -> ReLU -> 10, batch 64, softmax cross-entropy.
+* ``cnn``: the slides' CNN (V-12, zoo-vision.md): conv 6x6/1 -> 6, 5x5/2 -> 12, 4x4/2 -> 24
+  (TF SAME padding, ReLU), flatten 1176, dense 200 + ReLU + dropout 0.25, dense 10;
+  batch 100 of 28x28x1. PyTorch gets the same asymmetric SAME pads through ``ZeroPad2d``.
+
+Each model is timed with SGD (momentum 0.9) and with Adam (the book's optimizer).
+Run: ``python -m benchmarks train_step`` (writes results/train_step-cpu.json and
+results/train_step.md). Target: minigrad <= 1.2x PyTorch's step time.
+"""
+import os
+
+import numpy as np
+
+from benchmarks.harness import RESULTS, main
+
+SAME = [((2, 3), (2, 3)), ((1, 2), (1, 2)), ((1, 1), (1, 1))]     # (top, bottom), (left, right)
+
+
+def _mlp(nn):
+    return nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 10))
+
+
+def _cnn(nn, torch_pads):
+    layers = []
+    specs = [(1, 6, 6, 1), (6, 12, 5, 2), (12, 24, 4, 2)]
+    for (cin, cout, k, s), ((t, b), (l, r)) in zip(specs, SAME):
+        if torch_pads:
+            layers += [nn.ZeroPad2d((l, r, t, b)), nn.Conv2d(cin, cout, k, s)]
+        else:
+            layers += [nn.Conv2d(cin, cout, k, s, padding="same")]
+        layers.append(nn.ReLU())
+    layers += [nn.Flatten(), nn.Linear(1176, 200), nn.ReLU(), nn.Dropout(0.25), nn.Linear(200, 10)]
+    return nn.Sequential(*layers)
+
+
+def _case(lib, F, model, optimizer, x, y):
+    def run():
+        optimizer.zero_grad()
+        loss = F.cross_entropy(model(x), y)
+        loss.backward()
+        optimizer.step()
+    return run
+
+
+def make_cases(backend, dtype, device):
+    if backend == "torch":
+        import torch as lib
+        import torch.nn as nn
+        import torch.nn.functional as F
+        import torch.optim as optim
+    else:
+        import minigrad as lib
+        import minigrad.functional as F
+        import minigrad.nn as nn
+        import minigrad.optim as optim
+    lib.manual_seed(0)
+    rng = np.random.default_rng(0)
+    tdtype = getattr(lib, dtype)
+    data = {"mlp": (rng.standard_normal((64, 784)), rng.integers(0, 10, 64)),
+            "cnn": (rng.standard_normal((100, 1, 28, 28)), rng.integers(0, 10, 100))}
+    cases = {}
+    for name, build in (("mlp 784-512-10 b64", lambda: _mlp(nn)),
+                        ("cnn V-12 b100", lambda: _cnn(nn, backend == "torch"))):
+        xs, ys = data[name[:3]]
+        x = lib.tensor(xs.astype(dtype), device=device)
+        y = lib.tensor(ys, device=device)
+        for oname, make_opt in (("sgd", lambda p: optim.SGD(p, lr=0.01, momentum=0.9)),
+                                ("adam", lambda p: optim.Adam(p, lr=1e-3))):
+            model = build().to(device=device, dtype=tdtype)
+            cases[f"{name} {oname}"] = _case(lib, F, model, make_opt(model.parameters()), x, y)
+    return cases
+
+
+def write_markdown(runs, path):
+    lines = ["# train_step: one training step, minigrad vs PyTorch (same run, separate processes)",
+             "", "Median seconds per step (IQR in the JSON); ratio = minigrad / PyTorch, lower is "
+             "better; target <= 1.2.", "",
+             "| case | threads | dtype | minigrad (ms) | PyTorch (ms) | ratio |",
+             "|---|---|---|---|---|---|"]
+    for r in runs:
+        mg_ms = r["minigrad"]["median_s"] * 1e3 if "minigrad" in r else float("nan")
+        t_ms = r["torch"]["median_s"] * 1e3 if "torch" in r else float("nan")
+        ratio = r.get("ratio_minigrad_over_torch", float("nan"))
+        lines.append(f"| {r['case']} | {r['threads']} | {r['dtype']} | {mg_ms:.3f} | {t_ms:.3f} | "
+                     f"{ratio:.2f} |")
+    tmp = path + ".tmp"
+    with open(tmp, "w") as f:
+        f.write("\n".join(lines) + "\n")
+    os.replace(tmp, path)
+
+
+def run(argv=None):
+    runs = main("train_step", argv, default_threads=(1,), default_dtypes=("float32",))
+    write_markdown(runs, os.path.join(RESULTS, "train_step.md"))
+    return runs
+
+
+if __name__ == "__main__":
+    run()
