@@ -26,8 +26,8 @@ import time
 import numpy as np
 
 from ..autograd import no_grad
+from ..data.dataloader import _to_device
 from ..random import default_generator
-from ..tensor import Tensor
 from .callbacks import Callback
 from .metrics import StreamingMean
 
@@ -75,13 +75,7 @@ class History:
 
 
 def _to(batch, device):
-    if device is None:
-        return batch
-    if isinstance(batch, Tensor):
-        return batch.to(device)
-    if isinstance(batch, (tuple, list)):
-        return type(batch)(_to(b, device) for b in batch)
-    return batch
+    return batch if device is None else _to_device(batch, device)
 
 
 class Trainer:

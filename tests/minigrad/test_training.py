@@ -154,8 +154,15 @@ def test_resume_in_process_is_bit_identical(tmp_path):
                                                     "time": resumed.history["time"]}}
 
 
-def test_resume_from_empty_directory_returns_none(tmp_path):
+def test_resume_from_empty_directory_returns_none_and_from_a_file(tmp_path):
     assert make_trainer().resume(str(tmp_path)) is None
+    t = make_trainer()
+    t.fit(max_steps=5)
+    t.save_checkpoint(str(tmp_path / "c.npz"))
+    t2 = make_trainer(seed=9)
+    assert t2.resume(str(tmp_path / "c.npz")) == str(tmp_path / "c.npz") and t2.step == 5
+    for a, b in zip(params(t.model), params(t2.model)):
+        np.testing.assert_array_equal(a, b)
 
 
 def test_progress_policy(monkeypatch, capsys):
