@@ -365,3 +365,19 @@ def test_getitem_errors(idx, match):
 def test_indexing_op_errors(call, err, match):
     with pytest.raises(err, match=match):
         call(_x(3, 4))
+
+
+@pytest.mark.gpu
+def test_gpu_indices_are_checked_and_moved():
+    x = mg.tensor(np.arange(12.0).reshape(3, 4), device="cuda", requires_grad=True)
+    with pytest.raises(IndexError, match="index 3 is out of range for dim 0 of size 3"):
+        x[mg.tensor([0, 3])]                    # CuPy alone would wrap around silently
+    y = x[mg.tensor([2, 2]), [1, 1]]            # CPU index tensor and list, moved to the GPU
+    assert y.device == "cuda"
+    y.sum().backward()
+    assert x.grad.numpy()[2, 1] == 2.0
+    with mg.no_grad():
+        x[x > 5] = 0
+    assert float(x.sum().item()) == 15.0
+    with pytest.raises(mg.DeviceError, match="gather: index is on cpu but input is on cuda"):
+        F.gather(x, 0, mg.tensor([[0]]))

@@ -399,3 +399,23 @@ def test_rebound_view_gets_its_own_version_counter():
         y.mul_(2)                               # writes only y's new array
     saved.sum().backward()
     np.testing.assert_array_equal(v.grad.data, np.full(6, 2.0))
+
+
+@pytest.mark.gpu
+def test_cat_and_stack_name_both_devices():
+    with pytest.raises(mg.DeviceError, match=r"cat: all tensors must be on the same device, got \['cpu', 'cuda'\]"):
+        F.cat([mg.zeros(2), mg.zeros(2, device="cuda")])
+    with pytest.raises(mg.DeviceError, match="stack: all tensors must be on the same device"):
+        F.stack([mg.zeros(2, device="cuda"), mg.zeros(2)])
+
+
+@pytest.mark.gpu
+def test_views_and_pad_on_gpu():
+    x = mg.tensor(np.arange(24.0).reshape(2, 3, 4), device="cuda", requires_grad=True)
+    y = x.view(6, 4)
+    assert y._vc is x._vc
+    p = F.pad(x, (2, 1, -1, 1), mode="reflect")
+    p.sum().backward()
+    ref = mg.tensor(np.arange(24.0).reshape(2, 3, 4), requires_grad=True)
+    F.pad(ref, (2, 1, -1, 1), mode="reflect").sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), ref.grad.numpy())
