@@ -131,12 +131,12 @@ def view(input, *shape):
 
 
 def view_as(input, other):
-    """``view(input, other.shape)``."""
+    """``view(input, other.shape)``; dx = dy reshaped back to input's shape."""
     return view(input, tuple(other.shape))
 
 
 def reshape_as(input, other):
-    """``reshape(input, other.shape)``."""
+    """``reshape(input, other.shape)``; dx = dy reshaped back to input's shape."""
     return reshape(input, tuple(other.shape))
 
 
@@ -305,12 +305,13 @@ def expand(input, *sizes):
 
 
 def expand_as(input, other):
-    """``expand(input, other.shape)``."""
+    """``expand(input, other.shape)``; dx = dy summed over the stretched and added dims."""
     return expand(input, tuple(other.shape))
 
 
 def broadcast_to(input, size):
-    """Broadcast to ``size`` (as ``torch.broadcast_to``, i.e. :func:`expand`)."""
+    """Broadcast to ``size`` (as ``torch.broadcast_to``, i.e. :func:`expand`); a read-only view.
+    dx = dy summed over the stretched and added dims."""
     return expand(input, as_shape("broadcast_to", (size,)))
 
 
