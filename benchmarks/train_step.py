@@ -11,6 +11,8 @@ Each model is timed with SGD (momentum 0.9) and with Adam (the book's optimizer)
 Run: ``python -m benchmarks train_step`` (writes results/train_step-cpu.json and
 results/train_step.md). Target: minigrad <= 1.2x PyTorch's step time.
 """
+import functools
+import importlib
 import os
 
 import numpy as np
@@ -37,26 +39,16 @@ def _cnn(nn, torch_pads):
     return nn.Sequential(*layers)
 
 
-def _case(lib, F, model, optimizer, x, y):
-    def run():
-        optimizer.zero_grad()
-        loss = F.cross_entropy(model(x), y)
-        loss.backward()
-        optimizer.step()
-    return run
+def _step(model, optimizer, F, x, y):
+    """zero_grad, forward, cross-entropy, backward, update."""
+    optimizer.zero_grad()
+    F.cross_entropy(model(x), y).backward()
+    optimizer.step()
 
 
 def make_cases(backend, dtype, device):
-    if backend == "torch":
-        import torch as lib
-        import torch.nn as nn
-        import torch.nn.functional as F
-        import torch.optim as optim
-    else:
-        import minigrad as lib
-        import minigrad.functional as F
-        import minigrad.nn as nn
-        import minigrad.optim as optim
+    lib = importlib.import_module("torch" if backend == "torch" else "minigrad")
+    nn, F, optim = lib.nn, lib.nn.functional, lib.optim
     lib.manual_seed(0)
     rng = np.random.default_rng(0)
     tdtype = getattr(lib, dtype)
@@ -71,7 +63,8 @@ def make_cases(backend, dtype, device):
         for oname, make_opt in (("sgd", lambda p: optim.SGD(p, lr=0.01, momentum=0.9)),
                                 ("adam", lambda p: optim.Adam(p, lr=1e-3))):
             model = build().to(device=device, dtype=tdtype)
-            cases[f"{name} {oname}"] = _case(lib, F, model, make_opt(model.parameters()), x, y)
+            opt = make_opt(model.parameters())
+            cases[f"{name} {oname}"] = functools.partial(_step, model, opt, F, x, y)
     return cases
 
 

@@ -11,15 +11,9 @@ ConvTranspose2d    [C_in, C_out/groups, kh, kw]        F.conv_transpose2d (``"sa
 Default initialisation as PyTorch: W ~ kaiming_uniform(a = sqrt(5)) = U(+-1/sqrt(fan_in)),
 b ~ U(+-1/sqrt(fan_in)), fan_in = weight.shape[1]·kh·kw. ``padding_mode`` "reflect",
 "replicate" or "circular" pads with ``F.pad`` first (as PyTorch)."""
-import math
-
-import numpy as np
-
 from .. import functional as F
-from ..creation import empty
-from . import init
+from .linear import make_weight_and_bias, reset_like_torch
 from .module import Module
-from .parameter import Parameter
 
 __all__ = ["Conv1d", "Conv2d", "ConvTranspose2d"]
 
@@ -33,8 +27,7 @@ class _ConvNd(Module):
     _transposed = False
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1,
-                 groups=1, bias=True, padding_mode="zeros", device=None, dtype=None,
-                 output_padding=0):
+                 groups=1, bias=True, padding_mode="zeros", device=None, dtype=None):
         super().__init__()
         name, n = type(self).__name__, self._nd
         if groups <= 0 or in_channels % groups or out_channels % groups:
@@ -50,24 +43,19 @@ class _ConvNd(Module):
         self.kernel_size, self.stride = _ntuple(kernel_size, n), _ntuple(stride, n)
         self.dilation = _ntuple(dilation, n)
         self.padding = padding if isinstance(padding, str) else _ntuple(padding, n)
-        self.output_padding = _ntuple(output_padding, n)
+        self.output_padding = (0,) * n
         self.padding_mode = padding_mode
-        dtype = np.float32 if dtype is None else dtype
         wshape = ((in_channels, out_channels // groups) if self._transposed
                   else (out_channels, in_channels // groups)) + self.kernel_size
-        self.weight = Parameter(empty(*wshape, dtype=dtype, device=device))
-        if bias:
-            self.bias = Parameter(empty(out_channels, dtype=dtype, device=device))
-        else:
-            self.register_parameter("bias", None)
-        self.reset_parameters()
+        make_weight_and_bias(self, wshape, out_channels if bias else None, dtype, device)
 
     def reset_parameters(self):
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
-            bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
-            init.uniform_(self.bias, -bound, bound)
+        reset_like_torch(self.weight, self.bias)
+
+    def forward(self, input):
+        x, pad = self._padded(input)
+        return getattr(F, self._op)(x, self.weight, self.bias, self.stride, pad, self.dilation,
+                                    self.groups)
 
     def _padded(self, input):
         """(input, padding) with non-zero padding modes applied by F.pad."""
@@ -100,29 +88,12 @@ class _ConvNd(Module):
 
 class Conv1d(_ConvNd):
     """1-D convolution of ``(N, C_in, L)`` inputs."""
-    _nd = 1
-
-    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1,
-                 groups=1, bias=True, padding_mode="zeros", device=None, dtype=None):
-        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
-                         groups, bias, padding_mode, device, dtype)
-
-    def forward(self, input):
-        x, pad = self._padded(input)
-        return F.conv1d(x, self.weight, self.bias, self.stride, pad, self.dilation, self.groups)
+    _nd, _op = 1, "conv1d"
 
 
 class Conv2d(_ConvNd):
     """2-D convolution of ``(N, C_in, H, W)`` inputs (``padding="same"``: TensorFlow SAME)."""
-
-    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1,
-                 groups=1, bias=True, padding_mode="zeros", device=None, dtype=None):
-        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
-                         groups, bias, padding_mode, device, dtype)
-
-    def forward(self, input):
-        x, pad = self._padded(input)
-        return F.conv2d(x, self.weight, self.bias, self.stride, pad, self.dilation, self.groups)
+    _nd, _op = 2, "conv2d"
 
 
 class ConvTranspose2d(_ConvNd):
@@ -135,7 +106,8 @@ class ConvTranspose2d(_ConvNd):
                  output_padding=0, groups=1, bias=True, dilation=1, padding_mode="zeros",
                  device=None, dtype=None):
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
-                         groups, bias, padding_mode, device, dtype, output_padding)
+                         groups, bias, padding_mode, device, dtype)
+        self.output_padding = _ntuple(output_padding, 2)
 
     def _output_padding(self, input, output_size):
         if output_size is None:

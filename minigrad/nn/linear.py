@@ -15,6 +15,28 @@ from .parameter import Parameter
 __all__ = ["Linear"]
 
 
+def make_weight_and_bias(module, wshape, bias_size, dtype, device):
+    """Register ``weight`` (shape ``wshape``) and ``bias`` (``bias_size`` entries; None: no
+    bias) on ``module`` and initialise them with its ``reset_parameters``."""
+    dtype = np.float32 if dtype is None else dtype
+    module.weight = Parameter(empty(*wshape, dtype=dtype, device=device))
+    if bias_size is not None:
+        module.bias = Parameter(empty(bias_size, dtype=dtype, device=device))
+    else:
+        module.register_parameter("bias", None)
+    module.reset_parameters()
+
+
+def reset_like_torch(weight, bias):
+    """PyTorch's default: W ~ kaiming_uniform(a = sqrt(5)) = U(+-1/sqrt(fan_in)),
+    b ~ U(+-1/sqrt(fan_in))."""
+    init.kaiming_uniform_(weight, a=math.sqrt(5))
+    if bias is not None:
+        fan_in, _ = init._calculate_fan_in_and_fan_out(weight)
+        bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
+        init.uniform_(bias, -bound, bound)
+
+
 class Linear(Module):
     """``Linear(in_features, out_features, bias=True, device=None, dtype=None)``; input
     ``(*, in_features)`` -> output ``(*, out_features)``."""
@@ -22,19 +44,11 @@ class Linear(Module):
     def __init__(self, in_features, out_features, bias=True, device=None, dtype=None):
         super().__init__()
         self.in_features, self.out_features = int(in_features), int(out_features)
-        dtype = np.float32 if dtype is None else dtype
-        self.weight = Parameter(empty(out_features, in_features, dtype=dtype, device=device))
-        if bias:
-            self.bias = Parameter(empty(out_features, dtype=dtype, device=device))
-        else:
-            self.register_parameter("bias", None)
-        self.reset_parameters()
+        make_weight_and_bias(self, (out_features, in_features), out_features if bias else None,
+                             dtype, device)
 
     def reset_parameters(self):
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            bound = 1 / math.sqrt(self.in_features) if self.in_features > 0 else 0
-            init.uniform_(self.bias, -bound, bound)
+        reset_like_torch(self.weight, self.bias)
 
     def forward(self, input):
         if input.shape[-1:] != (self.in_features,):
