@@ -15,7 +15,7 @@ from ..autograd import Function
 from ..backend import get_array_module, special
 from ..tensor import Tensor
 from ._util import check_broadcast, normalize_dim
-from .elementwise import add, sub
+from .elementwise import add, div, mul, sub
 from .reduction import Mean, Sum, index_along, norm
 
 __all__ = ["cross_entropy", "nll_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits",
@@ -398,22 +398,40 @@ class Huber(_DiffLoss):
         return np.where(np.abs(d) < delta, d, delta * np.sign(d))
 
 
-def _regression(op, cls, input, target, reduction, size_average, reduce, param=None):
+def _regression(op, cls, input, target, reduction, size_average, reduce, param=None,
+                weight=None, mean_over_weight=True):
+    """Pointwise loss of input - target, optionally times an elementwise ``weight`` (the input's
+    shape, as torch); a weighted 'mean' is sum(w l) / sum(w) (``mean_over_weight``, torch's
+    mse/l1) or mean(w l) (torch's huber)."""
     reduction = _reduction(op, reduction, size_average, reduce)
     _check_tensor(op, "input", input)
     _check_tensor(op, "target", target)
     _broadcast_warn(op, input, target)
-    return _reduce(cls.apply(input, target, param=param), reduction)
+    loss = cls.apply(input, target, param=param)
+    if weight is None:
+        return _reduce(loss, reduction)
+    _check_tensor(op, "weight", weight)
+    if weight.shape != input.shape:
+        raise ValueError(f"{op}: weight of shape {weight.shape} must have the input's shape "
+                         f"{input.shape}")
+    loss = mul(loss, weight)
+    if reduction == "mean" and mean_over_weight:
+        return div(_reduce(loss, "sum"), _reduce(weight, "sum"))
+    return _reduce(loss, reduction)
 
 
-def mse_loss(input, target, size_average=None, reduce=None, reduction="mean"):
-    """Mean squared error (x - t)^2 (reduced). dx = 2 (x - t) dy (/ n for 'mean'), dt = -dx."""
-    return _regression("mse_loss", SquaredError, input, target, reduction, size_average, reduce)
+def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    """Mean squared error (x - t)^2 (reduced). dx = 2 (x - t) dy (/ n for 'mean'), dt = -dx.
+    ``weight`` (input's shape) scales each element; the weighted mean is sum(w l) / sum(w)."""
+    return _regression("mse_loss", SquaredError, input, target, reduction, size_average, reduce,
+                       weight=weight)
 
 
-def l1_loss(input, target, size_average=None, reduce=None, reduction="mean"):
-    """Mean absolute error |x - t|. dx = sign(x - t) dy (0 at x = t), dt = -dx."""
-    return _regression("l1_loss", AbsoluteError, input, target, reduction, size_average, reduce)
+def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    """Mean absolute error |x - t|. dx = sign(x - t) dy (0 at x = t), dt = -dx.
+    ``weight`` (input's shape) scales each element; the weighted mean is sum(w l) / sum(w)."""
+    return _regression("l1_loss", AbsoluteError, input, target, reduction, size_average, reduce,
+                       weight=weight)
 
 
 def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
@@ -428,11 +446,14 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
                        reduce, float(beta))
 
 
-def huber_loss(input, target, reduction="mean", delta=1.0):
-    """Huber: 0.5 d^2 for |d| < delta, delta (|d| - 0.5 delta) otherwise. dx = d or delta sign(d)."""
+def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
+    """Huber: 0.5 d^2 for |d| < delta, delta (|d| - 0.5 delta) otherwise. dx = d or delta sign(d).
+    ``weight`` (input's shape) scales each element; the weighted 'mean' is mean(w l), as torch
+    (unlike mse_loss/l1_loss, which divide by sum(w))."""
     if delta <= 0:
         raise ValueError(f"huber_loss: delta must be > 0, got {delta}")
-    return _regression("huber_loss", Huber, input, target, reduction, None, None, float(delta))
+    return _regression("huber_loss", Huber, input, target, reduction, None, None, float(delta),
+                       weight=weight, mean_over_weight=False)
 
 
 class KLDiv(Function):

@@ -288,3 +288,14 @@ def test_loss_names_are_public():
                  "mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "kl_div", "cosine_similarity",
                  "pairwise_distance"]:
         assert name in F.__all__ and hasattr(mg.nn.functional if hasattr(mg.nn, "functional") else F, name)
+
+
+def test_elementwise_weight_mean_denominators_follow_torch():
+    x, t, w = rand(3, 4), rand(3, 4, seed=1), rand(3, 4, seed=2, low=0.2, high=2.0, grad=False)
+    for op in ("mse_loss", "l1_loss", "huber_loss"):
+        np.testing.assert_allclose(getattr(F, op)(x, t, weight=w).item(),
+                                   getattr(TF, op)(T(x), T(t), weight=T(w)).item(), rtol=1e-12)
+    wl = w.numpy() * (x.numpy() - t.numpy()) ** 2
+    assert F.mse_loss(x, t, weight=w).item() == pytest.approx(wl.sum() / w.numpy().sum(), rel=1e-12)
+    with pytest.raises(ValueError, match=r"mse_loss: weight of shape \(4,\) must have the input's shape \(3, 4\)"):
+        F.mse_loss(x, t, weight=rand(4))

@@ -95,7 +95,7 @@ def bce_logits_samples(make):
     yield SampleInput((make((2, 3), 30, 40), make((2, 3), 0, 1)), name="large-logits")
 
 
-def diff_samples(kw_list=({},), avoid=(0.0,)):
+def diff_samples(kw_list=({},), avoid=(0.0,), weighted=False):
     def gen(make):
         for kw in kw_list:
             for r in REDUCTIONS:
@@ -104,6 +104,12 @@ def diff_samples(kw_list=({},), avoid=(0.0,)):
                 yield SampleInput((x, t), {**kw, "reduction": r}, name=f"{kw}-{r}")
         yield SampleInput((make((3, 4)), make((3, 4), requires_grad=False)), dict(kw_list[-1]),
                           name="constant-target")
+        if weighted:
+            for r in REDUCTIONS:
+                x, t = make((3, 4), -2, 2), make((3, 4), -2, 2)
+                t.data[...] = x.data - make((3, 4), -2, 2, avoid=avoid, requires_grad=False).data
+                yield SampleInput((x, t), {"weight": make((3, 4), 0.2, 2.0), "reduction": r},
+                                  name=f"weight-{r}")
     return gen
 
 
@@ -136,12 +142,13 @@ OPS = [
     OpInfo("nll_loss", F.nll_loss, nll_samples),
     OpInfo("binary_cross_entropy", F.binary_cross_entropy, bce_samples),
     OpInfo("binary_cross_entropy_with_logits", F.binary_cross_entropy_with_logits, bce_logits_samples),
-    OpInfo("mse_loss", F.mse_loss, diff_samples()),
-    OpInfo("l1_loss", F.l1_loss, diff_samples()),
+    OpInfo("mse_loss", F.mse_loss, diff_samples(weighted=True)),
+    OpInfo("l1_loss", F.l1_loss, diff_samples(weighted=True)),
     OpInfo("smooth_l1_loss", F.smooth_l1_loss,
            diff_samples(({}, {"beta": 0.5}, {"beta": 0.0}), avoid=(0.0, -1.0, 1.0, 0.5, -0.5))),
     OpInfo("huber_loss", F.huber_loss,
-           diff_samples(({}, {"delta": 0.5}, {"delta": 2.0}), avoid=(0.0, -1.0, 1.0, 0.5, -0.5))),
+           diff_samples(({}, {"delta": 0.5}, {"delta": 2.0}), avoid=(0.0, -1.0, 1.0, 0.5, -0.5),
+                        weighted=True)),
     OpInfo("kl_div", F.kl_div, kl_samples),
     OpInfo("cosine_similarity", F.cosine_similarity, cosine_samples),
     OpInfo("pairwise_distance", F.pairwise_distance, pairwise_samples),
