@@ -424,14 +424,15 @@ def _has_taskset():
     return which("taskset") is not None
 
 
-def reproduce(model_id, threads=1, seed=0, steps=None, epochs=None, frameworks=("minigrad",
-                                                                                  "torch")):
+def reproduce(model_id, threads=1, seed=None, steps=None, epochs=None,
+              frameworks=("minigrad", "torch")):
     """Run both workers for ``model_id``; write and return the JSON record."""
     from benchmarks.harness import hardware_facts, write_json_atomic
     from models.classifiers.entries import get_entry
 
     entry = get_entry(model_id)
     recipe = entry.training("book")
+    seed = recipe.get("seed", 0) if seed is None else seed
     runs = {fw: _spawn(fw, entry.id, threads, seed, steps, epochs) for fw in frameworks}
     record = dict(id=entry.id, name=entry.name, source=entry.source, threads=threads,
                   seed=seed, recipe={k: v for k, v in recipe.items()},
@@ -447,6 +448,14 @@ def reproduce(model_id, threads=1, seed=0, steps=None, epochs=None, frameworks=(
 def _median(xs):
     xs = sorted(xs)
     return xs[len(xs) // 2] if xs else float("nan")
+
+
+def _epoch_time(run):
+    """Median seconds per full epoch; the first epoch of a run with several is a warm-up
+    (Numba JIT, allocator) and a last partial one (``--steps``) is not an epoch."""
+    times, sizes = run["epoch_times_s"], run["batches_per_epoch"]
+    full = [t for t, n in zip(times, sizes) if n == max(sizes)]
+    return _median(full[1:] or full)
 
 
 def write_table():
@@ -467,10 +476,8 @@ def write_table():
             if run is None:
                 cells += ["not run"] * 4
                 continue
-            # the first epoch of a run with several is a warm-up (Numba JIT, allocator)
-            times = run["epoch_times_s"][1:] or run["epoch_times_s"]
             cells += [f"{run['test_accuracy']:.4f}", f"{run['final_epoch_loss']:.4g}",
-                      f"{_median(times):.2f}", f"{run['peak_train_rss_growth_mb']:.0f}"
+                      f"{_epoch_time(run):.2f}", f"{run['peak_train_rss_growth_mb']:.0f}"
                       f" / {run['peak_rss_mb']:.0f}"]
         rows.append("| " + " | ".join(cells) + " |")
     head = ("| ID | model | book length | run length | minigrad test acc | minigrad last-epoch "
@@ -503,7 +510,7 @@ def run(argv=None):
     ap = argparse.ArgumentParser(prog="python -m benchmarks reproduce")
     ap.add_argument("ids", nargs="*")
     ap.add_argument("--threads", type=int, default=1)
-    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--seed", type=int, help="default: the recipe's seed, else 0")
     ap.add_argument("--steps", type=int, help="iterations (overrides the book length)")
     ap.add_argument("--epochs", type=int, help="epochs (overrides the book length)")
     ap.add_argument("--frameworks", default="minigrad,torch")
@@ -517,7 +524,7 @@ def run(argv=None):
                         tuple(a.frameworks.split(",")))
         for fw, r in rec["runs"].items():
             print(f"{rec['id']} {fw:8s} test acc {r['test_accuracy']:.4f}  last-epoch loss "
-                  f"{r['final_epoch_loss']:.4g}  {_median(r['epoch_times_s']):.2f} s/epoch  "
+                  f"{r['final_epoch_loss']:.4g}  {_epoch_time(r):.2f} s/epoch  "
                   f"{r['iterations']} it", flush=True)
 
 
