@@ -97,19 +97,19 @@ def bce_logits_samples(make):
 
 def diff_samples(kw_list=({},), avoid=(0.0,), weighted=False):
     def gen(make):
+        def pair():
+            """x and t whose difference keeps clear of the kinks in ``avoid``."""
+            x, t = make((3, 4), -2, 2), make((3, 4), -2, 2)
+            t.data[...] = x.data - make((3, 4), -2, 2, avoid=avoid, requires_grad=False).data
+            return x, t
         for kw in kw_list:
             for r in REDUCTIONS:
-                x, t = make((3, 4), -2, 2), make((3, 4), -2, 2)
-                t.data[...] = x.data - make((3, 4), -2, 2, avoid=avoid, requires_grad=False).data
-                yield SampleInput((x, t), {**kw, "reduction": r}, name=f"{kw}-{r}")
+                yield SampleInput(pair(), {**kw, "reduction": r}, name=f"{kw}-{r}")
         yield SampleInput((make((3, 4)), make((3, 4), requires_grad=False)), dict(kw_list[-1]),
                           name="constant-target")
-        if weighted:
-            for r in REDUCTIONS:
-                x, t = make((3, 4), -2, 2), make((3, 4), -2, 2)
-                t.data[...] = x.data - make((3, 4), -2, 2, avoid=avoid, requires_grad=False).data
-                yield SampleInput((x, t), {"weight": make((3, 4), 0.2, 2.0), "reduction": r},
-                                  name=f"weight-{r}")
+        for r in REDUCTIONS if weighted else ():
+            yield SampleInput(pair(), {"weight": make((3, 4), 0.2, 2.0), "reduction": r},
+                              name=f"weight-{r}")
     return gen
 
 
