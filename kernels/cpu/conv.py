@@ -32,18 +32,19 @@ def col2im_ref(col, hp, wp, sh, sw, dh, dw):
     return out
 
 
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=True, fastmath=True)
 def col2im_numba(col, hp, wp, sh, sw, dh, dw):
     n_, c_, kh, kw, oh_, ow_ = col.shape
     out = np.zeros((n_, c_, hp, wp), col.dtype)
     for nc in prange(n_ * c_):
         n, c = nc // c_, nc % c_
+        img = out[n, c]
         for i in range(kh):
             for j in range(kw):
                 for oh in range(oh_):
-                    h = oh * sh + i * dh
+                    src, dst = col[n, c, i, j, oh], img[oh * sh + i * dh]
                     for ow in range(ow_):
-                        out[n, c, h, ow * sw + j * dw] += col[n, c, i, j, oh, ow]
+                        dst[ow * sw + j * dw] += src[ow]
     return out
 
 
@@ -82,43 +83,50 @@ def depthwise_conv_grad_weight_ref(g, x, m, kh, kw, sh, sw, dh, dw):
     return dw_
 
 
-@njit(parallel=True, cache=True)
+# Numba versions: row views (x[n, c][row]) keep the innermost loop a plain strided 1-D loop
+# that LLVM vectorises; fastmath lets it reassociate the sums.
+
+@njit(parallel=True, cache=True, fastmath=True)
 def depthwise_conv_numba(x, w, sh, sw, dh, dw, oh_, ow_):
     n_, c_ = x.shape[0], x.shape[1]
     _, m_, kh, kw = w.shape
     y = np.zeros((n_, c_ * m_, oh_, ow_), x.dtype)
     for nc in prange(n_ * c_):
         n, c = nc // c_, nc % c_
+        xs = x[n, c]
         for m in range(m_):
+            ys = y[n, c * m_ + m]
             for i in range(kh):
                 for j in range(kw):
                     wv = w[c, m, i, j]
                     for oh in range(oh_):
-                        h = oh * sh + i * dh
+                        xr, yr = xs[oh * sh + i * dh], ys[oh]
                         for ow in range(ow_):
-                            y[n, c * m_ + m, oh, ow] += wv * x[n, c, h, ow * sw + j * dw]
+                            yr[ow] += wv * xr[ow * sw + j * dw]
     return y
 
 
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=True, fastmath=True)
 def depthwise_conv_grad_input_numba(g, w, hp, wp, sh, sw, dh, dw):
     n_, _, oh_, ow_ = g.shape
     c_, m_, kh, kw = w.shape
     dx = np.zeros((n_, c_, hp, wp), g.dtype)
     for nc in prange(n_ * c_):
         n, c = nc // c_, nc % c_
+        dxs = dx[n, c]
         for m in range(m_):
+            gs = g[n, c * m_ + m]
             for i in range(kh):
                 for j in range(kw):
                     wv = w[c, m, i, j]
                     for oh in range(oh_):
-                        h = oh * sh + i * dh
+                        gr, dr = gs[oh], dxs[oh * sh + i * dh]
                         for ow in range(ow_):
-                            dx[n, c, h, ow * sw + j * dw] += wv * g[n, c * m_ + m, oh, ow]
+                            dr[ow * sw + j * dw] += wv * gr[ow]
     return dx
 
 
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=True, fastmath=True)
 def depthwise_conv_grad_weight_numba(g, x, m_, kh, kw, sh, sw, dh, dw):
     n_, cm, oh_, ow_ = g.shape
     c_ = cm // m_
@@ -127,11 +135,12 @@ def depthwise_conv_grad_weight_numba(g, x, m_, kh, kw, sh, sw, dh, dw):
         for m in range(m_):
             for i in range(kh):
                 for j in range(kw):
-                    acc = 0.0
+                    acc = g[0, 0, 0, 0] * 0          # accumulate in the array's dtype
                     for n in range(n_):
+                        gs, xs = g[n, c * m_ + m], x[n, c]
                         for oh in range(oh_):
-                            h = oh * sh + i * dh
+                            gr, xr = gs[oh], xs[oh * sh + i * dh]
                             for ow in range(ow_):
-                                acc += g[n, c * m_ + m, oh, ow] * x[n, c, h, ow * sw + j * dw]
+                                acc += gr[ow] * xr[ow * sw + j * dw]
                     out[c, m, i, j] = acc
     return out

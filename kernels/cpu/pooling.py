@@ -72,3 +72,42 @@ def max_pool2d_backward_numba(g, arg, hp, wp, kh, kw, sh, sw, dh, dw):
                 a = arg[n, c, oh, ow]
                 dx[n, c, oh * sh + (a // kw) * dh, ow * sw + (a % kw) * dw] += g[n, c, oh, ow]
     return dx
+
+
+# ----------------------------------------------------------------------------- kernel == stride
+
+def max_pool2d_first_max_backward_ref(g, x, y, kh, kw, h, w):
+    """Non-overlapping windows (kernel == stride, no padding) when the forward kept only the
+    maxima ``y`` (it folded strided slices with np.maximum): dY goes to the first cell of its
+    window, in row-major order, that equals the maximum. ``x`` is the input cropped to
+    ``[N, C, OH*kh, OW*kw]``; returns the ``[N, C, h, w]`` input gradient."""
+    n, c, oh, ow = g.shape
+    dx = np.zeros_like(g, shape=(n, c, h, w))
+    taken = None
+    zero = np.zeros((), dtype=g.dtype)
+    for i in range(kh):
+        for j in range(kw):
+            hit = x[:, :, i::kh, j::kw] == y
+            if taken is not None:
+                hit &= ~taken
+            dx[:, :, i:oh * kh:kh, j:ow * kw:kw] = np.where(hit, g, zero)
+            taken = hit if taken is None else taken | hit
+    return dx
+
+
+@njit(parallel=True, cache=True)
+def max_pool2d_first_max_backward_numba(g, x, y, kh, kw, h, w):
+    n_, c_, oh_, ow_ = g.shape
+    dx = np.zeros((n_, c_, h, w), g.dtype)
+    for nc in prange(n_ * c_):
+        n, c = nc // c_, nc % c_
+        for oh in range(oh_):
+            for ow in range(ow_):
+                best = y[n, c, oh, ow]
+                found = False
+                for i in range(kh):
+                    for j in range(kw):
+                        if not found and x[n, c, oh * kh + i, ow * kw + j] == best:
+                            dx[n, c, oh * kh + i, ow * kw + j] = g[n, c, oh, ow]
+                            found = True
+    return dx

@@ -121,28 +121,14 @@ class MaxPool2d(Function):
     def backward(self, g, _):
         x_shape, kernel, stride, dilation, pads = self.args
         if self.arg is None:
-            return _first_max_backward(g, self.x, self.y, kernel, x_shape)
+            fn = dispatch(g, _K.max_pool2d_first_max_backward_ref,
+                          _K.max_pool2d_first_max_backward_numba)
+            return fn(np.ascontiguousarray(g), self.x, self.y, *kernel, *x_shape[2:])
         canvas = (x_shape[2] + pads[0] + pads[1], x_shape[3] + pads[2] + pads[3])
         g = np.ascontiguousarray(g)
         fn = dispatch(g, _K.max_pool2d_backward_ref, _K.max_pool2d_backward_numba,
                       gpu_kernel("pooling", "max_pool2d_backward"))
         return crop2d(fn(g, self.arg, *canvas, *kernel, *stride, *dilation), pads)
-
-
-def _first_max_backward(g, x, y, kernel, x_shape):
-    """Non-overlapping windows: dY to the first tap (row-major) equal to the window max."""
-    kh, kw = kernel
-    dx = np.zeros_like(g, shape=x_shape)
-    taken = None
-    zero = np.zeros((), dtype=g.dtype)
-    for i in range(kh):
-        for j in range(kw):
-            hit = x[:, :, i::kh, j::kw] == y
-            if taken is not None:
-                hit &= ~taken
-            dx[:, :, i:y.shape[2] * kh:kh, j:y.shape[3] * kw:kw] = np.where(hit, g, zero)
-            taken = hit if taken is None else taken | hit
-    return dx
 
 
 def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,

@@ -80,3 +80,22 @@ def test_gpu_kernels_match_references(geom):
     g = np.random.default_rng(1).standard_normal((2, 3, oh, ow))
     np.testing.assert_allclose(G.max_pool2d_backward(cp.asarray(g), arg, 9, 8, *geom).get(),
                                K.max_pool2d_backward_ref(g, arg_ref, 9, 8, *geom), atol=1e-12)
+
+
+@pytest.mark.parametrize("k", [(2, 2), (3, 2)])
+@pytest.mark.parametrize("ties", [False, True])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_first_max_backward_for_kernel_equal_stride(k, ties, dtype):
+    """The kernel == stride path (forward kept only the maxima) against the argmax path."""
+    kh, kw = k
+    x, _, _ = _inputs((kh, kw, kh, kw, 1, 1), dtype, ties)
+    x = x[:, :, 1:, :]                          # no -inf row here
+    oh, ow = x.shape[2] // kh, x.shape[3] // kw
+    xc = x[:, :, :oh * kh, :ow * kw]
+    y, arg = K.max_pool2d_ref(np.ascontiguousarray(xc), kh, kw, kh, kw, 1, 1, oh, ow)
+    g = np.random.default_rng(2).standard_normal(y.shape).astype(dtype)
+    expected = np.zeros(x.shape, dtype)
+    expected[:, :, :oh * kh, :ow * kw] = K.max_pool2d_backward_ref(g, arg, oh * kh, ow * kw, kh, kw, kh, kw, 1, 1)
+    ref = K.max_pool2d_first_max_backward_ref(g, xc, y, kh, kw, *x.shape[2:])
+    np.testing.assert_array_equal(ref, expected)
+    np.testing.assert_array_equal(K.max_pool2d_first_max_backward_numba(g, xc, y, kh, kw, *x.shape[2:]), expected)
