@@ -304,50 +304,36 @@ def _train(framework, model_id, seed, steps, epochs, eval_batch=1000):
     model = entry.build("book")
     plan = batch_plan(len(xtr), recipe, seed, steps, epochs)
 
+    opt_name, lr0 = recipe["optimizer"][:2]
     if framework == "minigrad":
-        opt_name, lr0 = recipe["optimizer"][:2]
+        net, loss_fn, as_tensor, no_grad = model, model.loss, mg.tensor, mg.no_grad
         if opt_name == "sgd":
-            opt = mg.optim.SGD(model.parameters(), lr=lr0)
+            opt = mg.optim.SGD(net.parameters(), lr=lr0)
         else:
-            opt = mg.optim.Adam(model.parameters(), lr=lr0, eps=recipe["optimizer"][2],
+            opt = mg.optim.Adam(net.parameters(), lr=lr0, eps=recipe["optimizer"][2],
                                 eps_mode="tf")
-        net, loss_fn = model, model.loss
-
-        def step(i, xb, yb):
-            for g in opt.param_groups:
-                g["lr"] = lr_at(recipe, i)
-            opt.zero_grad()
-            loss = loss_fn(net(mg.tensor(xb)), mg.tensor(yb))
-            loss.backward()
-            opt.step()
-            return float(loss.item())
-
-        def predict(xb):
-            with mg.no_grad():
-                return net(mg.tensor(xb)).numpy()
     else:
         import torch
         torch.manual_seed(seed)
-        net = torch_twin(model)
-        loss_fn = torch_loss(model.loss_name)
-        opt_name, lr0 = recipe["optimizer"][:2]
+        net, loss_fn = torch_twin(model), torch_loss(model.loss_name)
+        as_tensor, no_grad = torch.from_numpy, torch.no_grad
         if opt_name == "sgd":
             opt = torch.optim.SGD(net.parameters(), lr=lr0)
         else:
             opt = _torch_adam_tf()(net.parameters(), lr=lr0, eps=recipe["optimizer"][2])
 
-        def step(i, xb, yb):
-            for g in opt.param_groups:
-                g["lr"] = lr_at(recipe, i)
-            opt.zero_grad()
-            loss = loss_fn(net(torch.from_numpy(xb)), torch.from_numpy(yb))
-            loss.backward()
-            opt.step()
-            return float(loss.item())
+    def step(i, xb, yb):
+        for g in opt.param_groups:
+            g["lr"] = lr_at(recipe, i)
+        opt.zero_grad()
+        loss = loss_fn(net(as_tensor(xb)), as_tensor(yb))
+        loss.backward()
+        opt.step()
+        return float(loss.item())
 
-        def predict(xb):
-            with torch.no_grad():
-                return net(torch.from_numpy(xb)).numpy()
+    def predict(xb):
+        with no_grad():
+            return net(as_tensor(xb)).numpy()
 
     def accuracy(x, y):
         net.eval()
