@@ -98,7 +98,8 @@ class CrossEntropy(Function):
             logp = shifted - np.log(np.exp(shifted).sum(axis=cdim, keepdims=True))
         else:
             logp = x
-        self.logp, self.from_logits, self.reduction = logp, from_logits, reduction
+        self.logp = logp if from_logits else None      # nll_loss's backward needs only q / idx
+        self.shape, self.from_logits, self.reduction = x.shape, from_logits, reduction
         self.index_target = t.dtype.kind in "iu"
         self.q = self.idx = None
         if self.index_target:
@@ -141,7 +142,8 @@ class CrossEntropy(Function):
         if e[0] is not None:
             if self.idx is not None:                 # index targets, no smoothing
                 coef = g * self.wt
-                dx = np.exp(logp) * coef if self.from_logits else np.zeros_like(logp)
+                dx = (np.exp(logp) * coef if self.from_logits
+                      else get_array_module(coef).zeros(self.shape, coef.dtype))
                 dx[index_along(self.idx, cdim)] -= coef
             elif self.from_logits:
                 dx = g * (np.exp(logp) * q.sum(axis=cdim, keepdims=True) - q)
@@ -460,7 +462,6 @@ class KLDiv(Function):
     """Pointwise KL term with ``input`` = log q:
     log_target False: l = t (log t - x) (0 where t = 0);  dx = -t, dt = log t + 1 - x;
     log_target True (t = log p): l = e^t (t - x);  dx = -e^t, dt = e^t (t - x + 1)."""
-    save_inputs = False
 
     def forward(self, x, t, log_target=False):
         self.x, self.t, self.log_target = x, t, log_target

@@ -273,6 +273,7 @@ class Norm(Function):
       p = +-inf: dx = dy sign(x) [|x| == y] / #{|x| == y} (ties share evenly).
     Subgradient at 0 (eps = 0): where y = 0 the gradient is 0 (p = 1: sign(0) = 0); for p < 1
     elements x = 0 get 0."""
+    save_outputs = True
 
     def forward(self, x, p=2.0, axes=None, keepdim=False, eps=0.0):
         self.x, self.p, self.axes, self.keepdim = x, p, axes, keepdim
