@@ -151,3 +151,32 @@ def test_tensor_matmul_method_and_operator():
     a, b = rand(2, 3), rand(3, 2, seed=1)
     np.testing.assert_allclose(a.matmul(b).numpy(), (a @ b).numpy())
     np.testing.assert_allclose((a.numpy() @ b).numpy(), (a @ b).numpy())
+
+
+def test_backward_refuses_an_input_modified_in_place_after_matmul():
+    a, b = rand(2, 3), rand(3, 2, seed=1)
+    y = a @ b
+    with mg.no_grad():
+        a.add_(1.0)
+    with pytest.raises(RuntimeError, match="MatMul.backward: input 0 was modified by an in-place operation"):
+        y.sum().backward()
+
+
+def test_einsum_random_equations_match_torch():
+    """A seeded sweep over equations with repeated, summed-away, size-1 and ellipsis indices."""
+    rng = np.random.default_rng(0)
+    sizes = {"a": 2, "b": 3, "c": 1, "d": 4}
+    for _ in range(60):
+        terms = ["".join(rng.choice(list("abcd"), size=rng.integers(0, 4))) for _ in range(rng.integers(1, 4))]
+        letters = sorted(set("".join(terms)))
+        out = "".join(c for c in letters if rng.random() < 0.5)
+        eq = ",".join(terms) + ("" if rng.random() < 0.3 else "->" + out)
+        xs = [rand(*[sizes[c] for c in t], seed=int(rng.integers(1000))) for t in terms]
+        ts = [torch.tensor(x.numpy(), requires_grad=True) for x in xs]
+        y, ty = F.einsum(eq, *xs), torch.einsum(eq, *ts)
+        np.testing.assert_allclose(y.numpy(), ty.detach().numpy(), rtol=1e-10, atol=1e-12, err_msg=eq)
+        w = rng.normal(size=y.shape)
+        (y * mg.tensor(w)).sum().backward()
+        (ty * torch.tensor(w)).sum().backward()
+        for x, t in zip(xs, ts):
+            np.testing.assert_allclose(x.grad.numpy(), t.grad.numpy(), rtol=1e-10, atol=1e-12, err_msg=eq)
