@@ -281,3 +281,13 @@ def test_paddings_follow_tf_same():
     assert model.fc4.in_features == 588
     v15 = get_entry("V-15").build("book")
     assert v15.fc6.in_features == 8192
+
+
+def test_v14_log_loss_metric_clips_probabilities():
+    from models.classifiers.book_cnns import ThreeClassCNN
+
+    out = mg.tensor(np.array([[0.0, 0.0, 0.0], [100.0, -100.0, 0.0]]))
+    y = mg.tensor(np.array([1, 1]))
+    # row 1: uniform → log 3; row 2: p_true ≈ e^-200 → clipped to 1e-15
+    expected = (np.log(3) - np.log(1e-15)) / 2
+    np.testing.assert_allclose(ThreeClassCNN.log_loss(out, y), expected, rtol=1e-12)
