@@ -4,6 +4,7 @@
     python -m models summary V-11                          # per-layer shapes and parameters
     python -m models train V-11 --steps 2000               # train, print test accuracy, plot
     python -m models train V-11 --config tiny --out runs/t --resume
+    python -m models reproduce V-03 --steps 2000           # minigrad vs PyTorch twin (needs torch)
 
 ``train`` builds the model with ``minigrad.manual_seed(seed)``, trains it with the recipe of its
 zoo entry (dataset, optimizer, lr schedule, batch size, length; ``--epochs``/``--steps`` override
@@ -203,6 +204,11 @@ def parser():
     tr.add_argument("--seed", type=int)
     tr.add_argument("--checkpoint-every", type=int, help="steps between checkpoints")
     tr.add_argument("--no-progress", action="store_true", help="no progress bar")
+    rp = sub.add_parser("reproduce", help="train a model and its identical PyTorch twin "
+                                          "(benchmarks/reproduce.py; needs torch)")
+    rp.add_argument("args", nargs=argparse.REMAINDER,
+                    help="IDs and options of `python -m benchmarks reproduce`, e.g. "
+                         "V-03 --steps 2000")
     return p
 
 
@@ -213,6 +219,9 @@ def main(argv=None, out=sys.stdout):
             return cmd_list(args, out)
         if args.command == "summary":
             return cmd_summary(args, out)
+        if args.command == "reproduce":
+            from benchmarks.reproduce import run
+            return run(args.args) or 0
         return cmd_train(args, out)
     except KeyError as e:
         print(f"error: {e.args[0]}", file=sys.stderr)
