@@ -20,6 +20,7 @@ versions, and backward refuses to run if one changed meanwhile (the arrays it sa
 """
 import functools
 import os
+import sys
 import traceback
 
 from .backend import DeviceError, device_of, get_array_module
@@ -334,17 +335,33 @@ def run_backward(roots, root_grads, retain_graph=False):
         if not retain_graph:
             fn._release()
 
-    # 3. leaves: run hooks on the summed gradient, then accumulate into .grad
-    for t, g in leaf_grads.values():
+    grads = in_grads = g = None         # drop loop references so unshared arrays can be stolen
+    _accumulate_leaves(leaf_grads)
+
+
+def _accumulate_leaves(leaf_grads):
+    """Run leaf hooks on each summed gradient, then accumulate it into ``leaf.grad``.
+
+    A gradient array that nothing else references (a fresh result of some backward) becomes
+    ``.grad`` as it is; one that may be shared (the same array sent to two leaves, a view, the
+    caller's own gradient) is copied first, so in-place updates of one ``.grad`` (gradient
+    clipping, accumulation) can never leak into another. This is PyTorch's "steal if unique"."""
+    while leaf_grads:
+        t, g = leaf_grads.popitem()[1]
         if t._hooks:
             for hook in t._hooks:
                 r = hook(_wrap(g, False, None, 0))
                 if r is not None:
                     g = r.data if isinstance(r, Tensor) else r
         if t.grad is None:
-            t.grad = _wrap(g.copy(), False, None, 0)
+            if g.base is not None or sys.getrefcount(g) > _UNSHARED_REFS or not g.flags.writeable:
+                g = g.copy()
+            t.grad = _wrap(g, False, None, 0)
         else:
             t.grad.data = t.grad.data + g
+
+
+_UNSHARED_REFS = 2      # sys.getrefcount of an array held only by the local name (+ the call)
 
 
 def _add_leaf(leaf_grads, t, g):

@@ -246,3 +246,18 @@ def test_integer_tensors_cannot_require_grad():
     t = mg.tensor([1, 2])
     with pytest.raises(TypeError, match="floating-point"):
         t.requires_grad_()
+
+
+def test_leaf_gradients_never_alias_each_other_or_the_callers_array():
+    a = mg.ones(3, requires_grad=True)
+    b = mg.ones(3, requires_grad=True)
+    seed = mg.ones(3)
+    (a + b).backward(seed)               # Add hands the same array to both inputs
+    a.grad.data *= 10                    # e.g. in-place gradient clipping of one parameter
+    np.testing.assert_array_equal(b.grad.numpy(), [1, 1, 1])
+    np.testing.assert_array_equal(seed.numpy(), [1, 1, 1])
+    c = mg.ones(2, 3, requires_grad=True)
+    (c.T * 1).backward(mg.ones(3, 2))    # a transposed view arrives as the gradient
+    assert c.grad.data.base is None or c.grad.data.base is not None and c.grad.data.flags.writeable
+    c.grad.data += 1
+    np.testing.assert_array_equal(c.grad.numpy(), np.full((2, 3), 2.0))
