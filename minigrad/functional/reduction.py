@@ -163,11 +163,12 @@ class Var(Function):
 
     def backward(self, g):
         with np.errstate(divide="ignore", invalid="ignore"):
-            return _keep(g, self.axes, self.keepdim, self.ndim) * (2 / self.denom) * self.d
+            return _keep(g, self.axes, self.keepdim, self.ndim) * 2 * self.d / self.denom
 
 
 class Std(Var):
-    """s = sqrt(var(x));  dx = ds * (x - mean) / ((n - c) s)  (nan where s = 0, as PyTorch)."""
+    """s = sqrt(var(x));  dx = ds * (x - mean) / ((n - c) s), and 0 where s = 0 (the subgradient
+    PyTorch uses for a constant slice)."""
     save_outputs = True
 
     def _finish(self, v):
@@ -177,7 +178,8 @@ class Std(Var):
     def backward(self, g):
         s = _keep(self.s, self.axes, self.keepdim, self.ndim)
         with np.errstate(divide="ignore", invalid="ignore"):
-            return _keep(g, self.axes, self.keepdim, self.ndim) * self.d / (self.denom * s)
+            g_var = np.where(s == 0, 0, _keep(g, self.axes, self.keepdim, self.ndim) / (2 * s))
+            return g_var * 2 * self.d / self.denom
 
 
 class AMax(Function):
@@ -392,7 +394,7 @@ def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, ddof=
 def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, ddof=None,
         axis=None, keepdims=None):
     """Standard deviation sqrt(var) over ``dim`` (same options as :func:`var`).
-    ds/dx = (x - mean) / ((n - c) s); nan where s = 0 (as torch)."""
+    ds/dx = (x - mean) / ((n - c) s); 0 where s = 0 (as torch)."""
     return _moment(Std, "std", input, dim, unbiased, keepdim, correction, ddof, axis, keepdims)
 
 

@@ -305,3 +305,40 @@ def test_tensor_methods_exist():
         assert hasattr(x, name), name
     assert x.max(1).indices.tolist() == [1, 0]
     assert x.topk(1).values.tolist() == [[5.0], [4.0]]
+
+
+def test_std_of_a_constant_slice_has_zero_gradient_like_torch():
+    vals = [[0.5, 0.5, 0.5], [0.1, 0.2, 0.4]]
+    mine = grad_of(lambda x: F.std(x, dim=1).sum(), vals)
+    np.testing.assert_allclose(mine, torch_grad_of(lambda x: torch.std(x, dim=1).sum(), vals))
+    assert np.all(mine[0] == 0)
+
+
+SWEEP_OPS = [("sum", {}), ("mean", {}), ("var", {}), ("std", {"correction": 0}), ("amax", {}),
+             ("amin", {}), ("logsumexp", {}), ("norm", {"p": 2}), ("norm", {"p": 1}),
+             ("norm", {"p": 3}), ("norm", {"p": math.inf}), ("norm", {"p": 0.5})]
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")          # torch: var with n - correction <= 0
+@pytest.mark.parametrize("shape", [(2, 3, 4), (1, 3, 1, 2)])
+def test_every_dim_form_matches_torch(shape):
+    """A seeded sweep: every int, negative and tuple dim, keepdim on/off, size-1 axes."""
+    import itertools
+    rng = np.random.default_rng(0)
+    nd = len(shape)
+    dims = [None] + list(range(-nd, nd)) + [c for r in (2, 3) for c in itertools.combinations(range(nd), r)]
+    for dim, keep, (op, kw) in itertools.product(dims, (False, True), SWEEP_OPS):
+        if dim is None and (keep or op == "logsumexp"):     # torch needs a dim for these
+            continue
+        kw = dict(kw, **({} if dim is None else {"dim": dim, "keepdim": keep}))
+        vals = rng.uniform(0.1, 1, shape) * rng.choice([-1, 1], shape)
+        x, t = leaf(vals), torch.tensor(vals, requires_grad=True)
+        with np.errstate(all="ignore"):
+            y, ty = getattr(F, op)(x, **kw), getattr(torch, op)(t, **kw)
+            w = rng.normal(size=tuple(ty.shape))
+            (y * mg.tensor(w)).sum().backward()
+        (ty * torch.tensor(w)).sum().backward()
+        msg = f"{op}({shape}, {kw})"
+        assert y.shape == tuple(ty.shape), msg
+        np.testing.assert_allclose(y.numpy(), ty.detach().numpy(), rtol=1e-10, atol=1e-12, err_msg=msg)
+        np.testing.assert_allclose(x.grad.numpy(), t.grad.numpy(), rtol=1e-10, atol=1e-12, err_msg=msg)
