@@ -9,24 +9,33 @@ from minigrad.backend import cupy
 
 _KERNELS = {}
 
+# The gather loop shared by every backward-shaped kernel: for output-gradient cell (y, x) of a
+# [HP, WP] image, visit each tap (a, b) and the window (oy, ox) that read (y, x) through it.
+TAPS_READING = """
+        for (int a = 0; a < KH; ++a) {
+            int oy = y - a * DH;
+            if (oy < 0 || oy % SH != 0 || oy / SH >= OH) continue;
+            oy /= SH;
+            for (int b = 0; b < KW; ++b) {
+                int ox = x - b * DW;
+                if (ox < 0 || ox % SW != 0 || ox / SW >= OW) continue;
+                ox /= SW;
+                BODY
+            }
+        }"""
+
+
+def gather(prologue, body, epilogue):
+    return prologue + TAPS_READING.replace("BODY", body) + epilogue
+
+
 _SOURCES = {
     # img[nc, y, x] = sum of col[nc, ky, kx, oy, ox] over the taps that read (y, x)
     "col2im": ("raw T col, int32 H, int32 W, int32 OH, int32 OW, int32 KH, int32 KW, "
-               "int32 SH, int32 SW, int32 DH, int32 DW", "T img", """
+               "int32 SH, int32 SW, int32 DH, int32 DW", "T img", gather("""
         int nc = i / (H * W), y = i / W % H, x = i % W;
-        T acc = 0;
-        for (int ky = 0; ky < KH; ++ky) {
-            int oy = y - ky * DH;
-            if (oy < 0 || oy % SH != 0 || oy / SH >= OH) continue;
-            oy /= SH;
-            for (int kx = 0; kx < KW; ++kx) {
-                int ox = x - kx * DW;
-                if (ox < 0 || ox % SW != 0 || ox / SW >= OW) continue;
-                ox /= SW;
-                acc += col[(((long long)nc * KH + ky) * KW + kx) * OH * OW + oy * OW + ox];
-            }
-        }
-        img = acc;"""),
+        T acc = 0;""", "acc += col[(((long long)nc * KH + a) * KW + b) * OH * OW + oy * OW + ox];", """
+        img = acc;""")),
     # y[n, c*M + m, oy, ox] = sum_ij w[c, m, i, j] x[n, c, oy*SH + i*DH, ox*SW + j*DW]
     "depthwise": ("raw T x, raw T w, int32 C, int32 M, int32 HP, int32 WP, int32 OH, int32 OW, "
                   "int32 KH, int32 KW, int32 SH, int32 SW, int32 DH, int32 DW", "T y", """
@@ -41,23 +50,12 @@ _SOURCES = {
     # dx[n, c, y, x] = sum over m and the taps that read (y, x) of g * w
     "depthwise_grad_input": ("raw T g, raw T w, int32 C, int32 M, int32 HP, int32 WP, int32 OH, "
                              "int32 OW, int32 KH, int32 KW, int32 SH, int32 SW, int32 DH, int32 DW",
-                             "T dx", """
+                             "T dx", gather("""
         int x = i % WP, y = i / WP % HP, c = i / (HP * WP) % C, n = i / (HP * WP * C);
-        T acc = 0;
-        for (int a = 0; a < KH; ++a) {
-            int oy = y - a * DH;
-            if (oy < 0 || oy % SH != 0 || oy / SH >= OH) continue;
-            oy /= SH;
-            for (int b = 0; b < KW; ++b) {
-                int ox = x - b * DW;
-                if (ox < 0 || ox % SW != 0 || ox / SW >= OW) continue;
-                ox /= SW;
-                for (int m = 0; m < M; ++m)
+        T acc = 0;""", """for (int m = 0; m < M; ++m)
                     acc += w[((c * M + m) * KH + a) * KW + b]
-                         * g[(((long long)n * C * M + c * M + m) * OH + oy) * OW + ox];
-            }
-        }
-        dx = acc;"""),
+                         * g[(((long long)n * C * M + c * M + m) * OH + oy) * OW + ox];""", """
+        dx = acc;""")),
 }
 
 

@@ -3,6 +3,7 @@
 in row-major tap order); the backward is gather-shaped (one thread per input cell sums the
 gradients of the windows whose argmax it is), so it needs no atomics and is deterministic.
 Kernels compile on first use; importing this module needs no CuPy."""
+from kernels.gpu.conv import gather
 from minigrad.backend import cupy
 
 _KERNELS = {}
@@ -23,23 +24,12 @@ _SOURCES = {
         y = best;
         arg = at;"""),
     "backward": ("raw T g, raw int32 arg, int32 HP, int32 WP, int32 OH, int32 OW, int32 KH, "
-                 "int32 KW, int32 SH, int32 SW, int32 DH, int32 DW", "T dx", """
+                 "int32 KW, int32 SH, int32 SW, int32 DH, int32 DW", "T dx", gather("""
         int x = i % WP, y = i / WP % HP;
         long long nc = i / (HP * WP);
-        T acc = 0;
-        for (int a = 0; a < KH; ++a) {
-            int oy = y - a * DH;
-            if (oy < 0 || oy % SH != 0 || oy / SH >= OH) continue;
-            oy /= SH;
-            for (int b = 0; b < KW; ++b) {
-                int ox = x - b * DW;
-                if (ox < 0 || ox % SW != 0 || ox / SW >= OW) continue;
-                ox /= SW;
-                long long o = (nc * OH + oy) * OW + ox;
-                if (arg[o] == a * KW + b) acc += g[o];
-            }
-        }
-        dx = acc;"""),
+        T acc = 0;""", """long long o = (nc * OH + oy) * OW + ox;
+                if (arg[o] == a * KW + b) acc += g[o];""", """
+        dx = acc;""")),
 }
 
 

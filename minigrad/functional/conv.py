@@ -240,75 +240,70 @@ def _canvas(shape, pads):
 
 # ----------------------------------------------------------------------------- Functions
 
-class ConvNd(Function):
-    """Y = W_col @ im2col(pad(X)) + b  (1-D inputs run as height-1 images).
+class _ConvBase(Function):
+    """Shared frame of the conv Functions: 1-D inputs run as height-1 images, the bias is added
+    after the 2-D op, db = Σ_{N,OH,OW} dY. Subclasses give ``forward2d`` and ``grads2d``."""
 
-    dW = Σ_n dY_n @ cols_nᵀ;  dX = crop(col2im(W_colᵀ @ dY));  db = Σ_{N,OH,OW} dY."""
-
-    def forward(self, x, w, b, stride, pads, dilation, groups, need=(True, True)):
+    def forward(self, x, w, b, stride, pads, dilation, groups, need=(True, True), size=None):
         self.one_d = x.ndim == 3
         if self.one_d:
             x, w = x[:, :, None, :], w[:, :, None, :]
         self.args = (pads, stride, dilation, groups)
-        y, self.saved = conv_forward(x, w, pads, stride, dilation, groups, keep=need[1])
-        self.w = w if need[0] else None
-        self.x_shape, self.w_shape = x.shape, w.shape
+        y = self.forward2d(x, w, need, size)
         if b is not None:
-            y += b.reshape(1, -1, 1, 1)
+            y += b.reshape(1, -1, 1, 1)             # y is a fresh array (or a view of one)
         return y[:, :, 0] if self.one_d else y
 
     def backward(self, g):
         if self.one_d:
             g = g[:, :, None, :]
-        pads, stride, dilation, groups = self.args
         e = self._edges
-        dx = dw = db = None
-        if e[0] is not None:
-            dx = crop2d(conv_grad_input(g, self.w, _canvas(self.x_shape, pads), stride, dilation,
-                                        groups), pads)
-        if e[1] is not None:
-            dw = conv_grad_weight(g, self.saved, self.w_shape, stride, dilation, groups)
-        if e[2] is not None:
-            db = g.sum(axis=(0, 2, 3))
+        dx, dw = self.grads2d(g, e[0] is not None, e[1] is not None)
+        db = g.sum(axis=(0, 2, 3)) if e[2] is not None else None
         if self.one_d:
             dx = None if dx is None else dx[:, :, 0]
             dw = None if dw is None else dw[:, :, 0]
         return dx, dw, db
 
 
-class ConvTransposeNd(Function):
+class ConvNd(_ConvBase):
+    """Y = W_col @ im2col(pad(X)) + b  (1-D inputs run as height-1 images).
+
+    dW = Σ_n dY_n @ cols_nᵀ;  dX = crop(col2im(W_colᵀ @ dY));  db = Σ_{N,OH,OW} dY."""
+
+    def forward2d(self, x, w, need, size):
+        pads, stride, dilation, groups = self.args
+        y, self.xpad = conv_forward(x, w, pads, stride, dilation, groups, keep=need[1])
+        self.w = w if need[0] else None
+        self.x_shape, self.w_shape = x.shape, w.shape
+        return y
+
+    def grads2d(self, g, want_x, want_w):
+        pads, stride, dilation, groups = self.args
+        dx = crop2d(conv_grad_input(g, self.w, _canvas(self.x_shape, pads), stride, dilation,
+                                    groups), pads) if want_x else None
+        dw = conv_grad_weight(g, self.xpad, self.w_shape, stride, dilation, groups) if want_w else None
+        return dx, dw
+
+
+class ConvTransposeNd(_ConvBase):
     """Y = crop(col2im(W_colᵀ @ X)) + b: the input gradient of the conv with the same settings.
 
     dX = conv(dY, W) (same stride/padding/dilation/groups);  dW = Σ_n X_n @ im2col(dY)_nᵀ;
     db = Σ_{N,OH,OW} dY. ``pads`` are the matching conv's paddings of Y and ``size`` Y's size."""
 
-    def forward(self, x, w, b, stride, pads, dilation, groups, size, need=(True, True)):
-        self.one_d = x.ndim == 3
-        if self.one_d:
-            x, w = x[:, :, None, :], w[:, :, None, :]
-        self.args = (pads, stride, dilation, groups)
-        self.x, self.w = (x if need[1] else None), w
-        y = crop2d(conv_grad_input(x, w, _canvas((0, 0) + size, pads), stride, dilation, groups), pads)
-        if b is not None:
-            y = y + b.reshape(1, -1, 1, 1)
-        return y[:, :, 0] if self.one_d else y
-
-    def backward(self, g):
-        if self.one_d:
-            g = g[:, :, None, :]
+    def forward2d(self, x, w, need, size):
         pads, stride, dilation, groups = self.args
-        e = self._edges
-        dx = dw = db = None
-        if e[0] is not None or e[1] is not None:
-            dx, cols = conv_forward(g, self.w, pads, stride, dilation, groups, keep=e[1] is not None)
-            if e[1] is not None:
-                dw = conv_grad_weight(self.x, cols, self.w.shape, stride, dilation, groups)
-        if e[2] is not None:
-            db = g.sum(axis=(0, 2, 3))
-        if self.one_d:
-            dx = None if dx is None else dx[:, :, 0]
-            dw = None if dw is None else dw[:, :, 0]
-        return dx, dw, db
+        self.x, self.w = (x if need[1] else None), w
+        return crop2d(conv_grad_input(x, w, _canvas((0, 0) + size, pads), stride, dilation, groups), pads)
+
+    def grads2d(self, g, want_x, want_w):
+        if not (want_x or want_w):
+            return None, None
+        pads, stride, dilation, groups = self.args
+        dx, gpad = conv_forward(g, self.w, pads, stride, dilation, groups, keep=want_w)
+        dw = conv_grad_weight(self.x, gpad, self.w.shape, stride, dilation, groups) if want_w else None
+        return (dx if want_x else None), dw
 
 
 class Unfold(Function):
