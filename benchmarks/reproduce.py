@@ -480,9 +480,9 @@ def write_table():
              "accuracy on the whole test split in eval mode. s/epoch: median wall-clock and "
              "process CPU time per full epoch (first epoch excluded when there are several); the "
              "CPU time is the fairer figure on a machine shared with other jobs. Memory: peak "
-             "growth of the process RSS during training / peak RSS of the whole process (incl. interpreter, "
-             "libraries and data). Runs shorter than the book length are marked in *run "
-             "length*.", ""]
+             "growth of the process RSS during training / peak RSS of the whole process (incl. "
+             "interpreter, libraries and data). Runs shorter than the book length are marked in "
+             "*run length*.", ""]
     if facts:
         lines += [f"Machine: {facts.get('cpu')} ({facts.get('cpu_count')} logical CPUs, shared "
                   f"with other jobs), numpy {facts.get('numpy')}, torch {facts.get('torch')}, "
