@@ -8,16 +8,18 @@ medians over repeats).
   batch 100 of 28x28x1. PyTorch gets the same asymmetric SAME pads through ``ZeroPad2d``.
 
 Each model is timed with SGD (momentum 0.9) and with Adam (the book's optimizer).
-Run: ``python -m benchmarks train_step`` (writes results/train_step-cpu.json and
-results/train_step.md). Target: minigrad <= 1.2x PyTorch's step time.
+Run: ``python -m benchmarks train_step`` (three rounds alternating the backend order; writes
+results/train_step-cpu.json and results/train_step.md). Target: minigrad <= 1.2x PyTorch's
+step time.
 """
 import functools
 import importlib
 import os
+import tempfile
 
 import numpy as np
 
-from benchmarks.harness import RESULTS, main
+from benchmarks.harness import RESULTS, _chart, hardware_facts, main, write_json_atomic
 
 SAME = [((2, 3), (2, 3)), ((1, 2), (1, 2)), ((1, 1), (1, 1))]     # (top, bottom), (left, right)
 
@@ -68,28 +70,56 @@ def make_cases(backend, dtype, device):
     return cases
 
 
-def write_markdown(runs, path):
-    lines = ["# train_step: one training step, minigrad vs PyTorch (same run, separate processes)",
-             "", "Median seconds per step (IQR in the JSON); ratio = minigrad / PyTorch, lower is "
-             "better; target <= 1.2.", "",
-             "| case | threads | dtype | minigrad (ms) | PyTorch (ms) | ratio |",
-             "|---|---|---|---|---|---|"]
-    for r in runs:
-        mg_ms = r["minigrad"]["median_s"] * 1e3 if "minigrad" in r else float("nan")
-        t_ms = r["torch"]["median_s"] * 1e3 if "torch" in r else float("nan")
-        ratio = r.get("ratio_minigrad_over_torch", float("nan"))
-        lines.append(f"| {r['case']} | {r['threads']} | {r['dtype']} | {mg_ms:.3f} | {t_ms:.3f} | "
-                     f"{ratio:.2f} |")
+def write_markdown(rounds, path):
+    """The results table: each round's times and ratio, and the median ratio over rounds."""
+    lines = ["# train_step: one training step, minigrad vs PyTorch",
+             "",
+             "Each backend runs in its own process (benchmarks/harness.py: pinned threads, median of",
+             "repeats). The rounds alternate which backend runs first, because the machine is shared",
+             "and its load drifts; the headline is the median ratio over rounds.",
+             f"Load average when written: {', '.join(f'{v:.1f}' for v in os.getloadavg())} "
+             f"on {os.cpu_count()} cores.", "",
+             "ratio = minigrad / PyTorch step time, lower is better; target <= 1.2.", "",
+             "| case | threads | dtype | " + " | ".join(
+                 f"round {i + 1}: minigrad / PyTorch ms (ratio)" for i in range(len(rounds)))
+             + " | median ratio |",
+             "|---|---|---|" + "---|" * len(rounds) + "---|"]
+    for k, row in enumerate(rounds[0]):
+        cells, ratios = [], []
+        for runs in rounds:
+            r = runs[k]
+            ratio = r.get("ratio_minigrad_over_torch", float("nan"))
+            ratios.append(ratio)
+            cells.append(f"{r['minigrad']['median_s'] * 1e3:.2f} / {r['torch']['median_s'] * 1e3:.2f}"
+                         f" ({ratio:.2f})")
+        lines.append(f"| {row['case']} | {row['threads']} | {row['dtype']} | " + " | ".join(cells)
+                     + f" | **{float(np.median(ratios)):.2f}** |")
     tmp = path + ".tmp"
     with open(tmp, "w") as f:
         f.write("\n".join(lines) + "\n")
     os.replace(tmp, path)
 
 
-def run(argv=None):
-    runs = main("train_step", argv, default_threads=(1,), default_dtypes=("float32",))
-    write_markdown(runs, os.path.join(RESULTS, "train_step.md"))
-    return runs
+def run(argv=None, rounds=3):
+    """``rounds`` harness runs alternating the backend order; JSON of every round and the
+    Markdown table under benchmarks/results/."""
+    argv = list(argv or [])
+    all_runs = []
+    with tempfile.TemporaryDirectory() as tmp:          # per-round files stay out of results/
+        for r in range(rounds):
+            order = ["minigrad", "torch"] if r % 2 == 0 else ["torch", "minigrad"]
+            out = os.path.join(tmp, f"round{r + 1}.json")
+            all_runs.append(main("train_step", argv + ["--backends", *order, "--out", out],
+                                 default_threads=(1,), default_dtypes=("float32",)))
+    write_json_atomic(os.path.join(RESULTS, "train_step-cpu.json"),
+                      {"benchmark": "train_step", "hardware": hardware_facts(),
+                       "load_average": os.getloadavg(), "rounds": all_runs})
+    write_markdown(all_runs, os.path.join(RESULTS, "train_step.md"))
+    medians = [dict(row, ratio_minigrad_over_torch=float(np.median(
+        [runs[k].get("ratio_minigrad_over_torch", np.nan) for runs in all_runs])))
+        for k, row in enumerate(all_runs[0])]
+    _chart("train_step", medians, os.path.join(RESULTS, "train_step-cpu.png"))
+    return all_runs
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ import numbers
 
 import kernels
 from kernels.cpu import batchnorm as _cpu
+from kernels.gpu import batchnorm as _gpu
 
 from ..autograd import Function, no_grad
 from ..backend import get_array_module
@@ -25,25 +26,14 @@ __all__ = ["batch_norm", "layer_norm"]
 EPS_MODES = ("sqrt", "std_plus_eps")
 
 
-def _gpu(name):
-    from kernels.gpu import batchnorm as gpu
-    return getattr(gpu, name)
+def _forward_kernel(x):
+    return kernels.dispatch(x, _cpu.batchnorm_forward_ref, _cpu.batchnorm_forward_numba,
+                            _gpu.batchnorm_forward_cupy)
 
 
-class _BNKernels:
-    """Lazy per-device choice of the fused kernels (the GPU module is imported on first use)."""
-
-    @staticmethod
-    def forward(x):
-        if type(x).__module__.startswith("cupy"):
-            return _gpu("batchnorm_forward_cupy")
-        return kernels.dispatch(x, _cpu.batchnorm_forward_ref, _cpu.batchnorm_forward_numba)
-
-    @staticmethod
-    def backward(x):
-        if type(x).__module__.startswith("cupy"):
-            return _gpu("batchnorm_backward_cupy")
-        return kernels.dispatch(x, _cpu.batchnorm_backward_ref, _cpu.batchnorm_backward_numba)
+def _backward_kernel(dy):
+    return kernels.dispatch(dy, _cpu.batchnorm_backward_ref, _cpu.batchnorm_backward_numba,
+                            _gpu.batchnorm_backward_cupy)
 
 
 class BatchNormTrain(Function):
@@ -60,7 +50,7 @@ class BatchNormTrain(Function):
         gamma = xp.ones(c, x.dtype) if weight is None else weight
         beta = xp.zeros(c, x.dtype) if bias is None else bias
         plus = eps_mode == "std_plus_eps"
-        y, xhat, mean, var, s = _BNKernels.forward(x)(x3, gamma, beta, eps, plus)
+        y, xhat, mean, var, s = _forward_kernel(x)(x3, gamma, beta, eps, plus)
         self.xhat, self.shape = xhat, shape
         self.k = (gamma / s).astype(x.dtype)
         self.corr = (s / xp.sqrt(var)).astype(x.dtype) if plus else xp.ones(c, x.dtype)
@@ -68,7 +58,7 @@ class BatchNormTrain(Function):
 
     def backward(self, g, _gm=None, _gv=None):
         dy = g.reshape(self.xhat.shape)
-        dx, dgamma, dbeta = _BNKernels.backward(dy)(dy, self.xhat, self.k, self.corr)
+        dx, dgamma, dbeta = _backward_kernel(dy)(dy, self.xhat, self.k, self.corr)
         e = self._edges
         return (dx.reshape(self.shape), dgamma if e[1] is not None else None,
                 dbeta if e[2] is not None else None)

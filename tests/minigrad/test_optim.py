@@ -339,3 +339,26 @@ def test_scheduler_state_dict_round_trip():
     p = lrs.ReduceLROnPlateau(opt)
     p.step(1.0)
     assert _plain(p.state_dict()) and p.state_dict()["best"] == 1.0
+
+
+def test_frozen_subtree_bit_identical_and_two_optimizers_on_disjoint_subsets():
+    """E-1: freezing keeps parameters bit-identical; GAN-style optimizers on disjoint subsets."""
+    mg.manual_seed(0)
+    gen, disc = nn.Linear(3, 3), nn.Linear(3, 1)
+    frozen = nn.Linear(3, 3).requires_grad_(False)
+    before = frozen.weight.numpy().copy()
+    d_before = disc.weight.numpy().copy()
+    opt_g = optim.Adam(gen.parameters(), lr=0.1, betas=(0.5, 0.999))
+    opt_d = optim.SGD(disc.parameters(), lr=0.1)
+    x = mg.randn(4, 3)
+    for _ in range(3):
+        opt_g.zero_grad()
+        disc.zero_grad()
+        out = disc(frozen(gen(x)))
+        out.backward(mg.ones(*out.shape))
+        opt_g.step()                         # only the generator moves
+    np.testing.assert_array_equal(frozen.weight.numpy(), before)
+    np.testing.assert_array_equal(disc.weight.numpy(), d_before)
+    assert frozen.weight.grad is None
+    opt_d.step()
+    assert not np.array_equal(disc.weight.numpy(), d_before)
