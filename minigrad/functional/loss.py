@@ -136,8 +136,9 @@ class CrossEntropy(Function):
         if self.reduction == "none":
             g = np.expand_dims(g, cdim)
         elif self.reduction == "mean":
-            with np.errstate(divide="ignore", invalid="ignore"):
-                g = g / self.denom
+            # all targets ignored: the loss is 0/0 = nan, but no sample contributes, so the
+            # gradient is 0 (as torch), not nan
+            g = g / self.denom if bool(self.denom != 0) else g * 0
         dx = dt = None
         if e[0] is not None:
             if self.idx is not None:                 # index targets, no smoothing

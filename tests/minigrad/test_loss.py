@@ -55,10 +55,14 @@ def test_ignored_targets_get_no_loss_and_no_gradient():
     assert mean.item() == pytest.approx(loss.numpy()[[0, 2]].mean(), rel=1e-12)
 
 
-def test_all_targets_ignored_gives_nan_like_torch():
+def test_all_targets_ignored_gives_nan_loss_and_zero_gradient_like_torch():
     x, y = rand(2, 3), labels([-100, -100])
-    assert math.isnan(F.cross_entropy(x, y).item())
-    assert math.isnan(TF.cross_entropy(T(x), T(y)).item())
+    for kw in ({}, {"label_smoothing": 0.1}):
+        loss = F.cross_entropy(x, y, **kw)
+        assert math.isnan(loss.item()) and math.isnan(TF.cross_entropy(T(x), T(y), **kw).item())
+        x.grad = None
+        loss.backward()
+        assert np.all(x.grad.numpy() == 0)           # no sample contributes: zero, not nan
     assert F.cross_entropy(x, y, reduction="sum").item() == 0
 
 
