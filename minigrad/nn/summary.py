@@ -3,7 +3,8 @@ and multiply-adds, printed and returned as data (E-13).
 
 The model runs once on zeros (evaluation mode, no graph; modes restored afterwards) with forward
 hooks on every *layer*: a module without children, or one that owns parameters directly. For
-each call of a layer the table records its output shape (per sample, without the batch dim),
+each call of a layer the table records its output shape (per sample, without the batch dim;
+the first tensor of a tuple output such as an LSTM's ``(output, (h, c))``),
 its trainable parameters (``requires_grad``), its non-trainable ones (frozen parameters plus
 floating-point buffers such as batch-norm running statistics, counted like Keras) and its
 multiply-adds per sample (E-13):
@@ -67,7 +68,7 @@ class LayerRow:
     """One call of one layer."""
     name: str
     type: str
-    output_shape: object           # per-sample shape tuple, or a list of them
+    output_shape: tuple            # per sample (no batch dim); the first tensor of a tuple output
     trainable: int
     non_trainable: int
     madds: int
@@ -106,9 +107,7 @@ class Summary:
 
 
 def _fmt_shape(s):
-    if isinstance(s, list):
-        return ", ".join(_fmt_shape(x) for x in s)
-    return str([-1] + list(s))
+    return "-" if s is None else str([-1] + list(s))
 
 
 def _counts(m, recurse):
@@ -116,16 +115,6 @@ def _counts(m, recurse):
     frozen = sum(p.numel() for p in m.parameters(recurse) if not p.requires_grad)
     bufs = sum(b.numel() for _, b in m.named_buffers(recurse=recurse) if b.dtype.kind == "f")
     return trainable, frozen + bufs
-
-
-def _out_shape(out):
-    if isinstance(out, Tensor):
-        return tuple(out.shape[1:])
-    if isinstance(out, (tuple, list)):
-        shapes = [_out_shape(o) for o in out]
-        shapes = [s for s in shapes if s is not None]
-        return shapes[0] if len(shapes) == 1 else shapes
-    return None
 
 
 def _first_tensor(out):
@@ -173,7 +162,8 @@ def summary(model, input_shape=None, *, batch_size=1, dtypes=None, inputs=None, 
             t = _first_tensor(out)
             madds = int(fn(mod, args, t)) if fn is not None and t is not None else 0
             result.rows.append(LayerRow(name or type(mod).__name__, type(mod).__name__,
-                                        _out_shape(out), trainable, non_trainable, madds))
+                                        None if t is None else tuple(t.shape[1:]), trainable,
+                                        non_trainable, madds))
         return hook
 
     for name, m in model.named_modules():

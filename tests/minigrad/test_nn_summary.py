@@ -88,3 +88,15 @@ def test_errors():
         mg.summary(lambda x: x, (3,))
     with pytest.raises(ValueError):
         mg.summary(nn.Linear(2, 2))
+
+
+def test_tuple_outputs_record_the_first_tensor():
+    class M(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.pool = nn.MaxPool2d(2, return_indices=True)
+
+        def forward(self, x):
+            return self.pool(x)[0]
+    s = mg.summary(M(), (3, 4, 4), print_fn=None)
+    assert s.rows[0].output_shape == (3, 2, 2)
