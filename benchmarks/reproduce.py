@@ -1,6 +1,7 @@
 """Reproduction runs of the book classifiers V-01 … V-16: minigrad vs an identical PyTorch twin.
 
     python -m benchmarks reproduce V-03 V-10 [--steps N | --epochs N] [--threads 1]
+    python -m benchmarks reproduce V-02 --set loss=sigmoid_bce    # a book-faithful switch
     python -m benchmarks.reproduce --table          # rebuild results/reproduce.md only
 
 For each model ID the parent starts two worker processes (NumPy and torch never share one: their
@@ -287,7 +288,7 @@ class _RssSampler:
 
 
 # ============================================================================ workers
-def _train(framework, model_id, seed, steps, epochs, eval_batch=1000):
+def _train(framework, model_id, seed, steps, epochs, eval_batch=1000, switch=None):
     import resource
 
     import numpy as np
@@ -301,7 +302,7 @@ def _train(framework, model_id, seed, steps, epochs, eval_batch=1000):
     (xtr, ytr), test = data[0], data[-1]
     val = data[1] if len(data) == 3 else None
     mg.manual_seed(seed)
-    model = entry.build("book")
+    model = entry.build("book", **_overrides(switch))
     plan = batch_plan(len(xtr), recipe, seed, steps, epochs)
 
     opt_name, lr0 = recipe["optimizer"][:2]
@@ -366,6 +367,14 @@ def _train(framework, model_id, seed, steps, epochs, eval_batch=1000):
     return result
 
 
+def _overrides(switch):
+    """``"loss=sigmoid_bce"`` → ``{"loss": "sigmoid_bce"}`` (a book-faithful switch)."""
+    if not switch:
+        return {}
+    key, _, value = switch.partition("=")
+    return {key: value}
+
+
 def _worker(argv):
     ap = argparse.ArgumentParser()
     ap.add_argument("framework")
@@ -374,14 +383,15 @@ def _worker(argv):
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--steps", type=int)
     ap.add_argument("--epochs", type=int)
+    ap.add_argument("--set")
     a = ap.parse_args(argv)
-    res = _train(a.framework, a.model_id, a.seed, a.steps, a.epochs)
+    res = _train(a.framework, a.model_id, a.seed, a.steps, a.epochs, switch=a.set)
     with open(a.out, "w") as f:
         json.dump(res, f)
 
 
 # ============================================================================ parent
-def _spawn(framework, model_id, threads, seed, steps, epochs):
+def _spawn(framework, model_id, threads, seed, steps, epochs, switch=None):
     from benchmarks.harness import THREAD_VARS
 
     env = dict(os.environ, PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""))
@@ -395,6 +405,8 @@ def _spawn(framework, model_id, threads, seed, steps, epochs):
         cmd += ["--steps", str(steps)]
     if epochs:
         cmd += ["--epochs", str(epochs)]
+    if switch:
+        cmd += ["--set", switch]
     if hasattr(os, "sched_setaffinity"):
         cores = sorted(os.sched_getaffinity(0))[:threads]
         cmd = ["taskset", "-c", ",".join(map(str, cores))] + cmd if _has_taskset() else cmd
@@ -413,22 +425,25 @@ def _has_taskset():
 
 
 def reproduce(model_id, threads=1, seed=None, steps=None, epochs=None,
-              frameworks=("minigrad", "torch")):
-    """Run both workers for ``model_id``; write and return the JSON record."""
+              frameworks=("minigrad", "torch"), switch=None):
+    """Run both workers for ``model_id`` (with a book-faithful ``switch`` such as
+    ``"loss=sigmoid_bce"``); write and return the JSON record."""
     from benchmarks.harness import hardware_facts, write_json_atomic
     from models.classifiers.entries import get_entry
 
     entry = get_entry(model_id)
     recipe = entry.training("book")
     seed = recipe.get("seed", 0) if seed is None else seed
-    runs = {fw: _spawn(fw, entry.id, threads, seed, steps, epochs) for fw in frameworks}
+    runs = {fw: _spawn(fw, entry.id, threads, seed, steps, epochs, switch) for fw in frameworks}
     record = dict(id=entry.id, name=entry.name, source=entry.source, threads=threads,
+                  switch=switch,
                   seed=seed, recipe={k: v for k, v in recipe.items()},
                   book_length=dict(steps=recipe.get("steps"), epochs=recipe.get("epochs")),
                   requested_length=dict(steps=steps, epochs=epochs),
                   runs=runs, hardware=hardware_facts())
     os.makedirs(RESULTS, exist_ok=True)
-    write_json_atomic(os.path.join(RESULTS, f"reproduce-{entry.id}.json"), record)
+    suffix = f"-{switch}" if switch else ""
+    write_json_atomic(os.path.join(RESULTS, f"reproduce-{entry.id}{suffix}.json"), record)
     write_table()
     return record
 
@@ -458,7 +473,8 @@ def write_table():
         r = rec["runs"]
         any_run = next(iter(r.values()))
         ran = f"{any_run['iterations']} it / {any_run['epochs_run']} ep"
-        cells = [rec["id"], rec["name"], book_len, ran]
+        name = rec["name"] + (f" (`{rec['switch']}`)" if rec.get("switch") else "")
+        cells = [rec["id"], name, book_len, ran]
         for fw in ("minigrad", "torch"):
             run = r.get(fw)
             if run is None:
@@ -504,6 +520,9 @@ def run(argv=None):
     ap.add_argument("--steps", type=int, help="iterations (overrides the book length)")
     ap.add_argument("--epochs", type=int, help="epochs (overrides the book length)")
     ap.add_argument("--frameworks", default="minigrad,torch")
+    ap.add_argument("--set", metavar="KEY=VALUE", help="a book-faithful switch, e.g. "
+                    "loss=sigmoid_bce (V-02), eps_mode=std_plus_eps (V-07, V-13), "
+                    "conv_init=zeros (V-15)")
     ap.add_argument("--table", action="store_true", help="only rebuild reproduce.md")
     a = ap.parse_args(argv)
     if a.table or not a.ids:
@@ -511,7 +530,7 @@ def run(argv=None):
         return
     for model_id in a.ids:
         rec = reproduce(model_id, a.threads, a.seed, a.steps, a.epochs,
-                        tuple(a.frameworks.split(",")))
+                        tuple(a.frameworks.split(",")), a.set)
         for fw, r in rec["runs"].items():
             print(f"{rec['id']} {fw:8s} test acc {r['test_accuracy']:.4f}  last-epoch loss "
                   f"{r['final_epoch_loss']:.4g}  {_epoch_time(r):.2f} s/epoch  "
