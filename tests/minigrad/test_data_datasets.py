@@ -286,3 +286,15 @@ def test_inter_and_ml1m_parsers_on_generated_fixtures(tmp_path):
     dat.write_text("1::1193::5\n")
     with pytest.raises(DataFormatError, match="line 1"):
         movielens.read_ml1m_ratings(dat)
+
+
+@pytest.mark.parametrize("pkg, load, command", [
+    ("sklearn", lambda: D.load_digits(), "pip install scikit-learn"),
+    ("sklearn", lambda: D.load_sample_image("china.jpg"), "pip install scikit-learn"),
+    ("skimage", lambda: D.load_image("coins"), "pip install scikit-image"),
+])
+def test_missing_sklearn_skimage_name_install_command(monkeypatch, pkg, load, command):
+    monkeypatch.delenv("MINIGRAD_DATA_DIGITS", raising=False)
+    _hide_package(monkeypatch, pkg)
+    with pytest.raises(DataSourceMissing, match=command):
+        load()

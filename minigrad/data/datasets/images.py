@@ -4,12 +4,10 @@ the files the packages ship (``pip install scikit-image scikit-learn``; neither 
 Only images bundled in the wheel are offered; the ones scikit-image fetches from the network on
 first use (``brain``, ``cells3d``, ``eagle``, ``kidney``, ``lily``, ``skin``, ...) are refused.
 """
-import os
-
 import numpy as np
 
-from ..errors import DataFormatError, DataSourceMissing
-from ._source import INSTALL, package_file
+from ..errors import DataFormatError
+from ._source import package_file
 
 __all__ = ["load_image", "load_sample_image", "IMAGES", "SAMPLE_IMAGES"]
 
@@ -78,7 +76,4 @@ def load_sample_image(name):
     """``china.jpg`` or ``flower.jpg`` (427×640×3 uint8) from scikit-learn (DS-07)."""
     if name not in SAMPLE_IMAGES:
         raise ValueError(f"load_sample_image: name must be one of {SAMPLE_IMAGES}, got {name!r}")
-    path = package_file("sklearn", "datasets", "images", name, what=f"sample photo {name!r}")
-    if not os.path.exists(path):
-        raise DataSourceMissing(f"{path} missing; install with:\n    {INSTALL['sklearn']}")
-    return _read(path)
+    return _read(package_file("sklearn", "datasets", "images", name, what=f"sample photo {name!r}"))
