@@ -13,6 +13,9 @@ ExponentialDecayLR       lr0·rate^(t/decay_steps), floor(t/decay_steps) if stai
 ExpFloorLR               lr_min + (lr_max - lr_min)·exp(-t/decay_speed)   (slides; lr_max = lr0)
 CosineAnnealingLR        eta_min + (lr0 - eta_min)·(1 + cos(pi·t/T_max))/2
 PolynomialLR             lr0·(1 - min(t, total_iters)/total_iters)^power
+InverseTimeDecayLR       lr0/(1 + decay·t)                  (Keras ``decay``)
+WarmupPiecewiseLR        linear warm-up from warmup_factor·lr0 to lr0 over warmup_steps, then
+                         lr0·factors[k] after the k-th milestone (SD-20)
 LambdaLR                 lr0·lr_lambda(t)
 ReduceLROnPlateau        lr <- max(lr·factor, min_lr) when the metric stalls ``patience`` steps
 =======================  ==========================================================
@@ -25,7 +28,8 @@ import math
 from .optimizer import Optimizer
 
 __all__ = ["LRScheduler", "StepLR", "MultiStepLR", "ExponentialLR", "ExponentialDecayLR",
-           "ExpFloorLR", "CosineAnnealingLR", "PolynomialLR", "LambdaLR", "ReduceLROnPlateau"]
+           "ExpFloorLR", "CosineAnnealingLR", "PolynomialLR", "InverseTimeDecayLR",
+           "WarmupPiecewiseLR", "LambdaLR", "ReduceLROnPlateau"]
 
 
 def _check_optimizer(optimizer, name):
@@ -162,6 +166,41 @@ class PolynomialLR(LRScheduler):
 
     def _lr(self, base_lr, t):
         return base_lr * (1 - min(t, self.total_iters) / self.total_iters) ** self.power
+
+
+class InverseTimeDecayLR(LRScheduler):
+    """Keras' time-based ``decay``: lr0/(1 + decay·t) (every book uses decay = 0)."""
+
+    def __init__(self, optimizer, decay, last_epoch=-1):
+        self.decay = decay
+        super().__init__(optimizer, last_epoch)
+
+    def _lr(self, base_lr, t):
+        return base_lr / (1 + self.decay * t)
+
+
+class WarmupPiecewiseLR(LRScheduler):
+    """Linear warm-up then constant pieces (SD-20, YOLO: 1e-3 -> 1e-2, then 1e-3, 1e-4):
+    lr0·(w + (1 - w)·t/warmup_steps) for t < warmup_steps (w = ``warmup_factor``), then
+    lr0·factors[k - 1] once k milestones are reached (lr0 before the first)."""
+
+    def __init__(self, optimizer, warmup_steps, milestones=(), factors=(), warmup_factor=0.1,
+                 last_epoch=-1):
+        if len(milestones) != len(factors):
+            raise ValueError(f"WarmupPiecewiseLR: {len(milestones)} milestones but "
+                             f"{len(factors)} factors")
+        self.warmup_steps, self.warmup_factor = int(warmup_steps), warmup_factor
+        self.milestones, self.factors = [int(m) for m in milestones], list(factors)
+        if self.milestones != sorted(self.milestones):
+            raise ValueError("WarmupPiecewiseLR: milestones must increase")
+        super().__init__(optimizer, last_epoch)
+
+    def _lr(self, base_lr, t):
+        if t < self.warmup_steps:
+            w = self.warmup_factor
+            return base_lr * (w + (1 - w) * t / self.warmup_steps)
+        k = bisect.bisect_right(self.milestones, t)
+        return base_lr * (self.factors[k - 1] if k else 1.0)
 
 
 class LambdaLR(LRScheduler):

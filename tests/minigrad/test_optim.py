@@ -362,3 +362,23 @@ def test_frozen_subtree_bit_identical_and_two_optimizers_on_disjoint_subsets():
     assert frozen.weight.grad is None
     opt_d.step()
     assert not np.array_equal(disc.weight.numpy(), d_before)
+
+
+def test_inverse_time_and_warmup_piecewise():
+    opt, _ = _pair(0.5)
+    s = lrs.InverseTimeDecayLR(opt, decay=0.1)
+    for _ in range(10):
+        s.step()
+    assert opt.param_groups[0]["lr"] == pytest.approx(0.25)
+    opt, _ = _pair(1e-2)                         # SD-20: 1e-3 -> 1e-2, then 1e-3 at 75, 1e-4 at 105
+    s = lrs.WarmupPiecewiseLR(opt, warmup_steps=5, milestones=[75, 105], factors=[0.1, 0.01])
+    seen = []
+    for _ in range(110):
+        seen.append(opt.param_groups[0]["lr"])
+        s.step()
+    assert seen[0] == pytest.approx(1e-3) and seen[5] == pytest.approx(1e-2)
+    assert seen[3] == pytest.approx(1e-3 + 9e-3 * 3 / 5)
+    assert seen[74] == pytest.approx(1e-2) and seen[75] == pytest.approx(1e-3)
+    assert seen[104] == pytest.approx(1e-3) and seen[105] == pytest.approx(1e-4)
+    with pytest.raises(ValueError):
+        lrs.WarmupPiecewiseLR(opt, 5, milestones=[1], factors=[])
