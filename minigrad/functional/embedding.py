@@ -1,9 +1,13 @@
 """Embedding lookup: y = W[ids];  dW = scatter-add of dy's rows at ids (repeated ids accumulate,
-the ``padding_idx`` row gets no gradient); ids get none."""
+the ``padding_idx`` row gets no gradient); ids get none. The scatter-add is the kernel of
+``kernels/cpu/embedding.py`` (Numba loop; ``np.add.at``/``cupyx.scatter_add`` reference)."""
 import numpy as np
 
+import kernels
+from kernels.cpu import embedding as _K
+
 from ..autograd import Function
-from ..backend import get_array_module, scatter_add
+from ..backend import get_array_module
 from ..tensor import Tensor
 
 __all__ = ["embedding"]
@@ -26,8 +30,8 @@ class Embedding(Function):
         if self.freq:
             counts = xp.bincount(ids, minlength=self.wshape[0])
             rows = rows / counts[ids][:, None].astype(rows.dtype)
-        dw = xp.zeros(self.wshape, g.dtype)
-        scatter_add(dw, ids, rows)
+        fn = kernels.dispatch(rows, _K.embedding_backward_ref, _K.embedding_backward_numba)
+        dw = fn(ids, rows, self.wshape[0])
         if self.padding_idx is not None:
             dw[self.padding_idx] = 0
         return None, dw
