@@ -19,7 +19,7 @@ class Embedding(Function):
     save_inputs = False
 
     def forward(self, ids, weight, padding_idx=None, scale_grad_by_freq=False):
-        self.ids, self.wshape, self.wdtype = ids, weight.shape, weight.dtype
+        self.ids, self.wshape = ids.copy(), weight.shape    # a copy: inputs are not version-checked
         self.padding_idx, self.freq = padding_idx, scale_grad_by_freq
         return weight[ids]
 

@@ -162,7 +162,7 @@ class LayerNorm(Function):
         self.inv = inv = (var + eps) ** -0.5
         self.xhat = xhat = xc * inv
         self.axes, self.lead = axes, tuple(range(x.ndim - k))
-        self.weight = weight
+        self.weight = None if weight is None else weight.copy()   # inputs are not version-checked
         y = xhat if weight is None else xhat * weight
         return y if bias is None else y + bias
 
