@@ -42,6 +42,25 @@ __all__ = ["FiveLayerMLP", "BatchNormMLP", "MLP_SIZES"]
 MLP_SIZES = (784, 200, 100, 60, 30, 10)
 
 
+_W = ("trunc_normal", 0.1)
+
+
+def _activation(owner, activation):
+    if activation not in ("sigmoid", "relu"):
+        raise ValueError(f"{owner}: activation must be 'sigmoid' or 'relu', got {activation!r}")
+    return nn.Sigmoid if activation == "sigmoid" else nn.ReLU
+
+
+def _mlp_layers(sizes, hidden):
+    """``flatten → hidden(i, n_in, n_out) for each hidden layer → fc_out`` (logits; W truncated
+    normal σ 0.1, bias 0)."""
+    layers = [("flatten", nn.Flatten())]
+    for i, (a, b) in enumerate(zip(sizes[:-2], sizes[1:-1]), 1):
+        layers += hidden(i, a, b)
+    layers.append((f"fc{len(sizes) - 1}", init_layer(nn.Linear(sizes[-2], sizes[-1]), _W, 0.0)))
+    return layers
+
+
 class FiveLayerMLP(BookClassifier):
     """V-03 … V-06: ``flatten → [fc_i → act_i (→ drop_i)] × 4 → fc5`` (logits).
 
@@ -49,22 +68,14 @@ class FiveLayerMLP(BookClassifier):
     probability after each hidden activation (V-06: 0.25); ``sizes``: layer widths."""
 
     def __init__(self, activation="relu", dropout=0.0, sizes=MLP_SIZES, loss="softmax_ce_x100"):
-        if activation not in ("sigmoid", "relu"):
-            raise ValueError(f"FiveLayerMLP: activation must be 'sigmoid' or 'relu', got "
-                             f"{activation!r}")
-        act = nn.Sigmoid if activation == "sigmoid" else nn.ReLU
+        act = _activation("FiveLayerMLP", activation)
         hidden_bias = 0.0 if activation == "sigmoid" else 0.1
-        layers = [("flatten", nn.Flatten())]
-        for i, (a, b) in enumerate(zip(sizes[:-2], sizes[1:-1]), 1):
-            layers.append((f"fc{i}", init_layer(nn.Linear(a, b), ("trunc_normal", 0.1),
-                                                hidden_bias)))
-            layers.append((f"act{i}", act()))
-            if dropout:
-                layers.append((f"drop{i}", nn.Dropout(dropout)))
-        n = len(sizes) - 1
-        layers.append((f"fc{n}", init_layer(nn.Linear(sizes[-2], sizes[-1]),
-                                            ("trunc_normal", 0.1), 0.0)))
-        super().__init__(layers, loss=loss, input_shape=flat_input(sizes[0]))
+
+        def hidden(i, a, b):
+            block = [(f"fc{i}", init_layer(nn.Linear(a, b), _W, hidden_bias)), (f"act{i}", act())]
+            return block + ([(f"drop{i}", nn.Dropout(dropout))] if dropout else [])
+
+        super().__init__(_mlp_layers(sizes, hidden), loss=loss, input_shape=flat_input(sizes[0]))
         self.activation, self.dropout = activation, dropout
 
 
@@ -77,20 +88,13 @@ class BatchNormMLP(BookClassifier):
 
     def __init__(self, activation="sigmoid", sizes=MLP_SIZES, eps=1e-5, eps_mode="sqrt",
                  ema_decay=0.9999, loss="softmax_ce_x100"):
-        if activation not in ("sigmoid", "relu"):
-            raise ValueError(f"BatchNormMLP: activation must be 'sigmoid' or 'relu', got "
-                             f"{activation!r}")
-        act = nn.Sigmoid if activation == "sigmoid" else nn.ReLU
-        layers = [("flatten", nn.Flatten())]
-        for i, (a, b) in enumerate(zip(sizes[:-2], sizes[1:-1]), 1):
-            layers.append((f"fc{i}", init_layer(nn.Linear(a, b, bias=False),
-                                                ("trunc_normal", 0.1))))
-            layers.append((f"bn{i}", book_batchnorm(nn.BatchNorm1d, b, activation, eps, eps_mode,
-                                                    ema_decay)))
-            layers.append((f"act{i}", act()))
-        n = len(sizes) - 1
-        layers.append((f"fc{n}", init_layer(nn.Linear(sizes[-2], sizes[-1]),
-                                            ("trunc_normal", 0.1), 0.0)))
-        super().__init__(layers, loss=loss, input_shape=flat_input(sizes[0]))
-        self.activation, self.eps_mode = activation, eps_mode
+        act = _activation("BatchNormMLP", activation)
 
+        def hidden(i, a, b):
+            return [(f"fc{i}", init_layer(nn.Linear(a, b, bias=False), _W)),
+                    (f"bn{i}", book_batchnorm(nn.BatchNorm1d, b, activation, eps, eps_mode,
+                                              ema_decay)),
+                    (f"act{i}", act())]
+
+        super().__init__(_mlp_layers(sizes, hidden), loss=loss, input_shape=flat_input(sizes[0]))
+        self.activation, self.eps_mode = activation, eps_mode
