@@ -8,11 +8,11 @@ format and offline dataset loaders (``minigrad.data.datasets``).
 from . import datasets, transforms  # noqa: F401
 from .dataloader import DataLoader, default_collate
 from .dataset import (ArrayDataset, ConcatDataset, Dataset, Subset, TensorDataset,
-                      random_split, stratified_indices)
+                      random_split, stratified_indices, validation_split)
 from .errors import DataFormatError, DataSourceMissing
 from .idx import read_idx, write_idx
 
 __all__ = ["Dataset", "TensorDataset", "ArrayDataset", "Subset", "ConcatDataset",
-           "random_split", "stratified_indices", "DataLoader", "default_collate",
-           "DataFormatError", "DataSourceMissing", "read_idx", "write_idx", "datasets",
-           "transforms"]
+           "random_split", "stratified_indices", "validation_split", "DataLoader",
+           "default_collate", "DataFormatError", "DataSourceMissing", "read_idx", "write_idx",
+           "datasets", "transforms"]

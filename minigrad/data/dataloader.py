@@ -83,7 +83,8 @@ class DataLoader:
     """
 
     def __init__(self, dataset, batch_size=1, shuffle=False, drop_last=False, seed=None,
-                 collate_fn=None, transform=None, device=None):
+                 collate_fn=None, transform=None, device=None, replacement=False,
+                 num_samples=None):
         if not isinstance(batch_size, numbers.Integral) or batch_size < 1:
             raise ValueError(f"DataLoader: batch_size must be a positive integer, got {batch_size!r}")
         self.dataset = dataset
@@ -96,20 +97,30 @@ class DataLoader:
         self.collate_fn = collate_fn
         self.transform = transform
         self.device = device
+        self.replacement = bool(replacement)
+        if num_samples is not None and not replacement:
+            raise ValueError("DataLoader: num_samples is only used with replacement=True")
+        self.num_samples = num_samples
         self.epoch = 0               # the epoch the next (or current) iteration covers
         self._pos = None             # batches delivered in the epoch in progress (None: none)
         self._resume = False         # set by load_state_dict: the next __iter__ continues
 
+    def _epoch_size(self):
+        if self.replacement and self.num_samples is not None:
+            return int(self.num_samples)
+        return len(self.dataset)
+
     def __len__(self):
-        n = len(self.dataset)
+        n = self._epoch_size()
         return n // self.batch_size if self.drop_last else math.ceil(n / self.batch_size)
 
     def order(self, epoch):
         """The sample indices of ``epoch`` in the order they are delivered."""
         n = len(self.dataset)
-        if not self.shuffle:
-            return np.arange(n)
-        return np.random.Generator(np.random.PCG64([self.seed, int(epoch)])).permutation(n)
+        rng = np.random.Generator(np.random.PCG64([self.seed, int(epoch)]))
+        if self.replacement:
+            return rng.integers(0, n, self._epoch_size())
+        return rng.permutation(n) if self.shuffle else np.arange(n)
 
     def batch_rng(self, epoch, batch):
         """The NumPy generator handed to ``transform`` for one batch."""

@@ -10,7 +10,7 @@ import numpy as np
 from ..tensor import Tensor
 
 __all__ = ["Dataset", "TensorDataset", "ArrayDataset", "Subset", "ConcatDataset",
-           "random_split", "stratified_indices"]
+           "random_split", "stratified_indices", "validation_split"]
 
 
 class Dataset:
@@ -201,3 +201,14 @@ def stratified_indices(labels, lengths, rng):
             parts[k] = np.r_[parts[k], parts[k + 1][-1]]
             parts[k + 1] = parts[k + 1][:-1]
     return parts
+
+
+def validation_split(dataset, fraction):
+    """Keras ``validation_split``: the **last** ``fraction`` of the samples, taken before any
+    shuffling, as validation; also a chronological split for time series (S-08).
+    Returns ``(train, validation)`` subsets."""
+    if not 0 <= fraction < 1:
+        raise ValueError(f"validation_split: fraction must be in [0, 1), got {fraction}")
+    n = len(dataset)
+    n_val = int(n * fraction)
+    return Subset(dataset, np.arange(n - n_val)), Subset(dataset, np.arange(n - n_val, n))

@@ -15,7 +15,7 @@ import numpy as np
 from ..io import CheckpointManager, atomic_open, save
 
 __all__ = ["Callback", "EarlyStopping", "Checkpoint", "ModelCheckpoint", "HistoryLogger",
-           "LambdaCallback"]
+           "LambdaCallback", "Periodic"]
 
 
 class Callback:
@@ -43,6 +43,20 @@ class LambdaCallback(Callback):
             if not hasattr(Callback, name):
                 raise ValueError(f"LambdaCallback: unknown hook {name!r}")
             setattr(self, name, fn)
+
+
+class Periodic(Callback):
+    """Call ``fn(trainer, logs)`` after every ``every_n_epochs``-th epoch (text samples, GAN
+    image grids, ...)."""
+
+    def __init__(self, fn, every_n_epochs=1):
+        if every_n_epochs < 1:
+            raise ValueError(f"Periodic: every_n_epochs must be >= 1, got {every_n_epochs}")
+        self.fn, self.every_n_epochs = fn, every_n_epochs
+
+    def on_epoch_end(self, trainer, logs):
+        if trainer.epoch % self.every_n_epochs == 0:
+            self.fn(trainer, logs)
 
 
 def _mode(monitor, mode):

@@ -248,3 +248,27 @@ def test_resize_matches_pillow_and_nearest_keeps_labels():
     assert set(np.unique(T.resize(mask, 17, "nearest"))) <= set(np.unique(mask))
     with pytest.raises(ValueError, match="interpolation"):
         T.resize(img, 4, "cubic-ish")
+
+
+def test_sampling_with_replacement_is_seeded_and_sized():
+    x, y = _xy(10)
+    loader = DataLoader(TensorDataset(x, y), batch_size=4, replacement=True, num_samples=30, seed=3)
+    assert len(loader) == 8
+    e0 = np.concatenate([b[1].numpy() for b in loader])
+    assert len(e0) == 30 and np.bincount(loader.order(0)).max() > 1     # repeats: replacement
+    again = DataLoader(TensorDataset(x, y), batch_size=4, replacement=True, num_samples=30, seed=3)
+    np.testing.assert_array_equal(again.order(0), loader.order(0))
+    assert not np.array_equal(loader.order(0), loader.order(1))
+    assert (loader.order(0) < 10).all()
+    with pytest.raises(ValueError, match="replacement"):
+        DataLoader(TensorDataset(x, y), num_samples=5)
+
+
+def test_validation_split_takes_the_last_fraction_before_shuffling():
+    from minigrad.data import validation_split
+
+    x, y = _xy(10)
+    train, val = validation_split(TensorDataset(x, y), 0.2)
+    assert train.indices.tolist() == list(range(8)) and val.indices.tolist() == [8, 9]
+    with pytest.raises(ValueError):
+        validation_split(TensorDataset(x, y), 1.0)

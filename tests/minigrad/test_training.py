@@ -213,3 +213,14 @@ def test_bad_arguments():
     assert t2.step == 1
     with pytest.raises(ValueError, match="unknown hook"):
         LambdaCallback(on_batch=lambda: 0)
+
+
+def test_periodic_callback():
+    from minigrad.training import Periodic
+
+    seen = []
+    t = make_trainer(callbacks=[Periodic(lambda tr, logs: seen.append(tr.epoch), every_n_epochs=2)])
+    t.fit(epochs=5)
+    assert seen == [2, 4]
+    with pytest.raises(ValueError):
+        Periodic(print, 0)
