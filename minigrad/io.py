@@ -139,16 +139,17 @@ def _decode_key(k):
 
 
 # ---------------------------------------------------------------------------- save / load
-def save(obj, path):
+def save(obj, path, compress=False):
     """Write ``obj`` (nested containers of tensors/arrays/numbers/strings) to ``path`` as npz,
-    atomically. The file name is used exactly as given (no ``.npz`` is appended)."""
+    atomically (``compress=True``: deflate-compressed npz). The file name is used exactly as
+    given (no ``.npz`` is appended)."""
     arrays = []
     tree = _encode(obj, arrays, "the object")
     meta = json.dumps({"format": _FORMAT, "tree": tree}, allow_nan=True).encode("utf-8")
     payload = {f"a{i}": a for i, a in enumerate(arrays)}
     payload[_META] = np.frombuffer(meta, np.uint8)
     with atomic_open(path) as f:
-        np.savez(f, **payload)
+        (np.savez_compressed if compress else np.savez)(f, **payload)
 
 
 def load(path, map_location=None):

@@ -41,6 +41,14 @@ def test_round_trip_of_nested_structures(tmp_path):
     assert back[("a", 1)] == "tuple key" and back["$odd"] == 1 and back["empty"] == {}
 
 
+def test_compressed_save(tmp_path):
+    w = mg.zeros(10000)
+    mg.save({"w": w}, tmp_path / "plain.npz")
+    mg.save({"w": w}, tmp_path / "small.npz", compress=True)
+    assert os.path.getsize(tmp_path / "small.npz") < os.path.getsize(tmp_path / "plain.npz") / 10
+    np.testing.assert_array_equal(mg.load(tmp_path / "small.npz")["w"].numpy(), w.numpy())
+
+
 def test_file_is_plain_npz_without_pickle(tmp_path):
     path = tmp_path / "ckpt.npz"
     mg.save({"w": mg.ones(2), "meta": {"epoch": 1}}, path)
