@@ -177,14 +177,15 @@ def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", gener
     return normal_(tensor, 0.0, gain / math.sqrt(_fan(tensor, mode)), generator)
 
 
-def he_uniform_(tensor, mode="fan_in", generator=None):
-    """Keras ``he_uniform``: U(+-sqrt(6/fan_in))."""
-    return kaiming_uniform_(tensor, 0, mode, "relu", generator)
+def he_uniform_(tensor, a=0, mode="fan_in", nonlinearity="relu", generator=None):
+    """He uniform: kaiming_uniform_ defaulting to ReLU, U(+-sqrt(6/fan_in)) (Keras
+    ``he_uniform``)."""
+    return kaiming_uniform_(tensor, a, mode, nonlinearity, generator)
 
 
-def he_normal_(tensor, mode="fan_in", generator=None):
-    """He normal N(0, 2/fan_in) (kaiming_normal_ for ReLU)."""
-    return kaiming_normal_(tensor, 0, mode, "relu", generator)
+def he_normal_(tensor, a=0, mode="fan_in", nonlinearity="relu", generator=None):
+    """He normal: kaiming_normal_ defaulting to ReLU, N(0, 2/fan_in)."""
+    return kaiming_normal_(tensor, a, mode, nonlinearity, generator)
 
 
 glorot_uniform_ = xavier_uniform_
