@@ -183,3 +183,14 @@ def test_linear_default_init_bounds_and_seed():
     bound = 1 / np.sqrt(50)
     assert np.abs(a.weight.numpy()).max() <= bound and np.abs(a.weight.numpy()).max() > 0.9 * bound
     assert np.abs(a.bias.numpy()).max() <= bound
+
+
+def test_deepcopy_gives_independent_parameters():
+    import copy
+    net = Net()
+    twin = copy.deepcopy(net)
+    assert isinstance(twin.head.weight, nn.Parameter) and twin.head.weight.requires_grad
+    assert twin.head.weight.data is not net.head.weight.data
+    twin.head.weight.data[...] = 0
+    assert net.head.weight.numpy().any()
+    assert list(twin.state_dict()) == list(net.state_dict())
