@@ -493,6 +493,10 @@ class Tensor:
             self._vc[0] += 1
         return self
 
+    def where(self, condition, other):
+        """``self`` where ``condition`` holds, else ``other`` (torch's ``Tensor.where``)."""
+        return _F.where(condition, self, other)
+
     # ------------------------------------------------------------------ indexing
     def __getitem__(self, index):
         return _F.index(self, index)

@@ -32,7 +32,10 @@ class OpInfo:
     torch tensors); ``None`` means ``torch.nn.functional.<name>`` or ``torch.<name>``.
     ``aliases`` are other public names of the same op (e.g. ``clip`` for ``clamp``).
     ``fast=True`` uses the random-direction gradcheck (big samples). ``keeps_dtype``: float32
-    inputs give float32 outputs (checked)."""
+    inputs give float32 outputs (checked). ``domain`` is the (low, high) range ``make`` draws
+    from by default; ``kinks`` are the op's known non-differentiable points (for its default
+    options): ``make`` keeps values away from them, and a test checks that gradcheck's kink
+    detector really finds each one."""
     name: str
     op: Callable
     sample_inputs: Callable
@@ -48,6 +51,8 @@ class OpInfo:
     torch_rtol: float = 1e-5
     noncontiguous: bool = True
     keeps_dtype: bool = True
+    domain: tuple = (-1.0, 1.0)
+    kinks: tuple = ()
     extra: Any = None
 
     def samples(self, dtype=np.float64, device="cpu", seed=None):
@@ -55,7 +60,10 @@ class OpInfo:
         import zlib
         rng = np.random.default_rng(zlib.crc32(self.name.encode()) if seed is None else seed)
 
-        def make(shape, low=-1.0, high=1.0, requires_grad=True, dtype=dtype, avoid=(), margin=0.05):
+        def make(shape, low=None, high=None, requires_grad=True, dtype=dtype, avoid=None, margin=0.05):
+            low = self.domain[0] if low is None else low
+            high = self.domain[1] if high is None else high
+            avoid = self.kinks if avoid is None else avoid
             return make_tensor(shape, dtype, device, rng, low, high, requires_grad, avoid, margin)
         return list(self.sample_inputs(make))
 

@@ -145,3 +145,19 @@ def test_every_public_op_is_registered():
 def test_registry_names_are_public():
     unknown = registered_names() - set(F.__all__)
     assert not unknown, f"registry entries that are not in minigrad.functional.__all__: {sorted(unknown)}"
+
+
+KINKED = [(info, k) for info in op_db for k in info.kinks]
+
+
+@pytest.mark.parametrize("info,kink", KINKED, ids=[f"{i.name}@{k}" for i, k in KINKED])
+def test_declared_kinks_are_found_by_the_kink_detector(info, kink):
+    """Each declared non-differentiable point is real: gradcheck's 5-point detector flags it
+    (and the samples keep away from it, which the gradcheck tests above rely on)."""
+    x = minigrad.tensor(np.array([float(kink)]), requires_grad=True)
+    with pytest.raises(minigrad.NondifferentiableError):
+        minigrad.gradcheck(info.op, (x,), detect_kinks=True)
+    for sample in info.samples(np.float64):
+        for a in sample.args:
+            if isinstance(a, Tensor) and a.dtype.kind == "f" and a.numel():
+                assert np.abs(to_numpy(a.data) - kink).min() >= 0.05 - 1e-12

@@ -215,3 +215,11 @@ def test_detach_shares_data_and_clone_copies():
 def test_numpy_array_protocol():
     assert np.asarray(mg.tensor([1.0, 2.0])).tolist() == [1.0, 2.0]
     assert (np.ones(2) + mg.tensor([1.0, 2.0])).__class__ is mg.Tensor   # Tensor wins over ndarray
+
+
+def test_tensor_where_method_follows_torch_argument_order():
+    x = mg.tensor([1.0, -2.0, 3.0], requires_grad=True)
+    y = x.where(x > 0, 0.0)
+    assert y.tolist() == [1.0, 0.0, 3.0]
+    y.backward(mg.ones(3))
+    assert x.grad.tolist() == [1.0, 0.0, 1.0]

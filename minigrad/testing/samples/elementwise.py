@@ -25,12 +25,11 @@ def reflected_samples(make):
     yield SampleInput((2.5, make((3, 2), 0.5, 2.0)), name="scalar-tensor")
 
 
-def unary_samples(low=-2.0, high=2.0, avoid=()):
-    def gen(make):
-        yield SampleInput((make((3, 4), low, high, avoid=avoid),), name="2d")
-        yield SampleInput((make((), low, high, avoid=avoid),), name="0d")
-        yield SampleInput((make((2, 1, 3), low, high, avoid=avoid),), name="3d")
-    return gen
+def unary_samples(make):
+    """2-D, 0-d and 3-D inputs drawn from the op's domain, away from its kinks."""
+    yield SampleInput((make((3, 4)),), name="2d")
+    yield SampleInput((make(()),), name="0d")
+    yield SampleInput((make((2, 1, 3)),), name="3d")
 
 
 def _chain(*gens):
@@ -82,22 +81,22 @@ OPS = [
     OpInfo("minimum", F.minimum, binary_samples(),
            torch_ref=lambda torch, a, b: torch.minimum(a, torch.as_tensor(b, dtype=a.dtype))),
     OpInfo("where", F.where, where_samples),
-    OpInfo("neg", F.neg, unary_samples(), aliases=("negative",)),
-    OpInfo("abs", F.abs, unary_samples(avoid=(0,))),
-    OpInfo("exp", F.exp, unary_samples()),
-    OpInfo("log", F.log, unary_samples(0.2, 3.0)),
-    OpInfo("log1p", F.log1p, unary_samples(-0.8, 3.0)),
-    OpInfo("sqrt", F.sqrt, unary_samples(0.2, 3.0)),
-    OpInfo("rsqrt", F.rsqrt, unary_samples(0.2, 3.0)),
-    OpInfo("square", F.square, unary_samples()),
-    OpInfo("reciprocal", F.reciprocal, unary_samples(0.3, 2.0)),
-    OpInfo("sin", F.sin, unary_samples()),
-    OpInfo("cos", F.cos, unary_samples()),
-    OpInfo("tanh", F.tanh, unary_samples()),
-    OpInfo("sign", F.sign, unary_samples(avoid=(0,))),
+    OpInfo("neg", F.neg, unary_samples, aliases=("negative",), domain=(-2, 2)),
+    OpInfo("abs", F.abs, unary_samples, domain=(-2, 2), kinks=(0,)),
+    OpInfo("exp", F.exp, unary_samples, domain=(-2, 2)),
+    OpInfo("log", F.log, unary_samples, domain=(0.2, 3.0)),
+    OpInfo("log1p", F.log1p, unary_samples, domain=(-0.8, 3.0)),
+    OpInfo("sqrt", F.sqrt, unary_samples, domain=(0.2, 3.0)),
+    OpInfo("rsqrt", F.rsqrt, unary_samples, domain=(0.2, 3.0)),
+    OpInfo("square", F.square, unary_samples, domain=(-2, 2)),
+    OpInfo("reciprocal", F.reciprocal, unary_samples, domain=(0.3, 2.0)),
+    OpInfo("sin", F.sin, unary_samples, domain=(-2, 2)),
+    OpInfo("cos", F.cos, unary_samples, domain=(-2, 2)),
+    OpInfo("tanh", F.tanh, unary_samples, domain=(-2, 2)),
+    OpInfo("sign", F.sign, unary_samples, domain=(-2, 2), kinks=(0,)),
     OpInfo("clamp", F.clamp, clamp_samples, aliases=("clip",)),
     OpInfo("cast", F.cast, cast_samples, torch_ref=_torch_cast, keeps_dtype=False),
     OpInfo("to_device", F.to_device, lambda make: [SampleInput((make((2, 3)), "cpu"))],
            torch_ref=lambda torch, x, device: x.to(device)),
-    OpInfo("clone", F.clone, unary_samples()),
+    OpInfo("clone", F.clone, unary_samples),
 ]
