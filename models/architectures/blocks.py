@@ -364,3 +364,14 @@ class InvertedResidual(nn.Module):
     def extra_repr(self):
         return (f"{self.in_channels} -> {self.out_channels}, stride={self.stride}, "
                 f"t={self.expand_ratio}, residual={self.use_res_connect}")
+
+
+def _register_madds():
+    """Multiply-add counters (E-13) for the blocks that own parameters."""
+    from minigrad.nn.summary import register_madds
+
+    register_madds(Subsample, lambda m, inputs, out: int(np.prod(out.shape[1:])))
+    register_madds(RBFOutput, lambda m, inputs, out: m.in_features * m.out_features)
+
+
+_register_madds()

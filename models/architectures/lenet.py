@@ -52,6 +52,16 @@ class MaskedConv2d(nn.Conv2d):
         return nn.functional.conv2d(x, self.weight * mask, self.bias)
 
 
+def _register_madds():
+    """MAdds of the sparse C3: only the connected (output, input) map pairs count."""
+    from minigrad.nn.summary import register_madds
+    register_madds(MaskedConv2d, lambda m, inputs, out: int(
+        np.prod(out.shape[2:]) * np.prod(m.weight.shape[2:]) * float(m.mask.numpy().sum())))
+
+
+_register_madds()
+
+
 def _lecun_init(layer, fan_in=None):
     """U(-2.4/F_in, 2.4/F_in) for weight and bias *(paper)*; ``fan_in`` per output unit."""
     w = layer.weight
