@@ -18,8 +18,14 @@ def pytest_configure(config):
 
 
 def pytest_collection_modifyitems(config, items):
-    if not minigrad.cuda_available():
-        skip = pytest.mark.skip(reason="no CUDA device / CuPy: GPU tests skipped")
-        for item in items:
-            if "gpu" in item.keywords:
-                item.add_marker(skip)
+    """GPU tests skip without a GPU; slow tests (full trainings) run only when selected with
+    ``-m slow`` (or any -m expression naming them), so the default suite stays fast."""
+    skip_gpu = pytest.mark.skip(reason="no CUDA device / CuPy: GPU tests skipped")
+    skip_slow = pytest.mark.skip(reason="slow: run on demand with `python -m pytest -m slow`")
+    run_slow = "slow" in (config.option.markexpr or "")
+    gpu = minigrad.cuda_available()
+    for item in items:
+        if "gpu" in item.keywords and not gpu:
+            item.add_marker(skip_gpu)
+        if "slow" in item.keywords and not run_slow:
+            item.add_marker(skip_slow)
