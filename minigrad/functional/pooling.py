@@ -1,10 +1,11 @@
 """Pooling, unpooling and resizing, NCHW, PyTorch signatures (engine-ops E-3, E-15; SD-09).
 
 * **max_pool2d**: padded cells are -inf (never selected). Tie rule: the gradient (and the
-  returned index) goes to the *first* maximum in row-major window order. kernel == stride
-  without padding or indices folds kh*kw strided slices with ``np.maximum``; every other case
+  returned index) goes to the *first* maximum in row-major window order. The general case
   runs the max+argmax kernel (``kernels/cpu/pooling.py``) and scatters the gradient back to
-  the argmax cells (overlapping windows accumulate).
+  the argmax cells (overlapping windows accumulate). kernel == stride without padding or
+  indices keeps only the maxima (one pass; ``np.maximum`` over kh*kw strided slices in the
+  NumPy reference) and finds the first maximum again in backward.
 * **avg_pool2d**: y = window sum / divisor; the divisor counts padding cells
   (``count_include_pad=True``, PyTorch's default) or only the valid cells (``False``; this is
   TensorFlow's SAME average pool). dX: every window cell receives dY/divisor.
@@ -99,13 +100,9 @@ class MaxPool2d(Function):
         kh, kw = kernel
         self.args = (x.shape, kernel, stride, dilation, pads)
         if kernel == stride and not any(pads) and dilation == (1, 1) and not indices:
-            # non-overlapping windows: fold kh*kw strided slices with np.maximum
+            # non-overlapping windows: only the maxima (the backward finds the first max again)
+            y = _K.max_pool2d_max_ref(x, kh, kw, *outs)
             xc = x[:, :, :outs[0] * kh, :outs[1] * kw]
-            y = xc[:, :, ::kh, ::kw]
-            for i in range(kh):
-                for j in range(kw):
-                    if i or j:
-                        y = np.maximum(y, xc[:, :, i::kh, j::kw])
             self.x, self.y, self.arg = xc, y, None
             return y, np.zeros_like(y, shape=(0,), dtype=np.int64)
         xpad = np.ascontiguousarray(pad2d(x, pads, -np.inf))

@@ -99,3 +99,14 @@ def test_first_max_backward_for_kernel_equal_stride(k, ties, dtype):
     ref = K.max_pool2d_first_max_backward_ref(g, xc, y, kh, kw, *x.shape[2:])
     np.testing.assert_array_equal(ref, expected)
     np.testing.assert_array_equal(K.max_pool2d_first_max_backward_numba(g, xc, y, kh, kw, *x.shape[2:]), expected)
+
+
+@pytest.mark.parametrize("k", [(2, 2), (3, 2)])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_window_max_for_kernel_equal_stride(k, dtype):
+    x, _, _ = _inputs((1, 1, 1, 1, 1, 1), dtype, ties=True)
+    x[0, 0, 3, 3] = np.nan                      # NaN propagates, as with np.maximum
+    oh, ow = x.shape[2] // k[0], x.shape[3] // k[1]
+    ref = K.max_pool2d_max_ref(x, *k, oh, ow)
+    np.testing.assert_array_equal(ref, _loop(x[:, :, :oh * k[0], :ow * k[1]], *k, *k, 1, 1, oh, ow)[0])
+    assert np.isnan(ref[0, 0, 3 // k[0], 3 // k[1]])
