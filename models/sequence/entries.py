@@ -65,18 +65,13 @@ def load_data(recipe, config="book"):
     return parts[0], parts[1]
 
 
-zoo.register("S-06", "char-rnn-vanilla", f"{SOURCE}, Vanilla RNNs for text generation",
-             _char_builder("rnn"),
-             train=dict(data="shakespeare", seq_len=100, batch_size=100, epochs=300, shuffle=True,
-                        optimizer=("rmsprop", 1e-3, _RMS), test_fraction=0.05),
-             tiny_train=dict(seq_len=25, batch_size=20, epochs=None, steps=30, n_train=400),
-             load_data=load_data, family="sequence")
-zoo.register("S-07", "char-rnn-lstm", f"{SOURCE}, LSTM RNNs for text generation",
-             _char_builder("lstm"),
-             train=dict(data="shakespeare", seq_len=160, batch_size=100, epochs=300, shuffle=True,
-                        optimizer=("rmsprop", 1e-3, _RMS), test_fraction=0.05),
-             tiny_train=dict(seq_len=25, batch_size=20, epochs=None, steps=30, n_train=400),
-             load_data=load_data, family="sequence")
+for _id, _name, _section, _cell, _T in (("S-06", "char-rnn-vanilla", "Vanilla", "rnn", 100),
+                                        ("S-07", "char-rnn-lstm", "LSTM", "lstm", 160)):
+    zoo.register(_id, _name, f"{SOURCE}, {_section} RNNs for text generation", _char_builder(_cell),
+                 train=dict(data="shakespeare", seq_len=_T, batch_size=100, epochs=300, shuffle=True,
+                            optimizer=("rmsprop", 1e-3, _RMS), test_fraction=0.05),
+                 tiny_train=dict(seq_len=25, batch_size=20, epochs=None, steps=30, n_train=400),
+                 load_data=load_data, family="sequence")
 zoo.register("S-08", "gru-price-regressor", f"{SOURCE}, GRU RNNs for stock price prediction",
              lambda config: PriceGRU(256 if config == "book" else 16),
              train=dict(data="prices", window=10, batch_size=100, epochs=300, shuffle=True,

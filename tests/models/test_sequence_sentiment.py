@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import minigrad as mg
-from minigrad import optim
+from arch_checks import train_steps
 from minigrad.data.sequence import pad_sequences
 from models import zoo
 from models.sequence import BiLSTMSentiment
@@ -84,20 +84,7 @@ def test_few_training_steps_lower_the_loss():
     (x, y), _ = load_data(zoo.get("S-09").training("tiny"), "tiny")
     mg.manual_seed(0)
     m = BiLSTMSentiment(5000, 8, 8)
-    opt = optim.RMSprop(m.parameters(), lr=1e-2, alpha=0.9, eps=1e-7)
-    xb, yb = x[:64], mg.tensor(y[:64])
-    m.eval()
-    with mg.no_grad():
-        before = float(m.loss(m(xb), yb))
-    m.train()
-    for _ in range(10):
-        opt.zero_grad()
-        loss = m.loss(m(xb), yb)
-        loss.backward()
-        opt.step()
-    m.eval()
-    with mg.no_grad():
-        after = float(m.loss(m(xb), yb))
+    before, after = train_steps(m, x[:64], mg.tensor(y[:64]), m.loss, steps=10, lr=1e-2)
     assert after < before - 0.05, (before, after)
 
 
