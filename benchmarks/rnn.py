@@ -11,10 +11,12 @@ Cases (each backend in its own process through ``benchmarks/harness.py``):
   backward, RMSprop. Reported also as characters per second (N*T / step time).
 
 Run: ``python -m benchmarks rnn`` (or ``python benchmarks/rnn.py``); ``--quick`` skips the
-book-size cases. Writes ``benchmarks/results/rnn-cpu.json`` (+ ``rnn-book-cpu.json`` for the
+book-size cases; ``--rounds`` (default 3) repeats the whole two-process comparison with the
+backend order alternating (see :func:`measure_rounds`: on a shared machine the load drifts). Writes ``benchmarks/results/rnn-cpu.json`` (+ ``rnn-book-cpu.json`` for the
 book-size cases, measured with fewer repeats: one iteration takes seconds) and the table
 ``benchmarks/results/rnn.md``.
 """
+import argparse
 import json
 import os
 import sys
@@ -24,7 +26,7 @@ import numpy as np
 if __package__ in (None, ""):                       # `python benchmarks/rnn.py`
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from benchmarks.harness import RESULTS, main  # noqa: E402
+from benchmarks.harness import RESULTS, _spawn, hardware_facts, write_json_atomic  # noqa: E402
 
 V = 60            # characters (the book's War and Peace has 57, lower-cased Shakespeare ~60)
 
@@ -110,8 +112,8 @@ def write_table(paths, out=os.path.join(RESULTS, "rnn.md")):
                   f"{hw.get('loadavg_1min_at_start')} at start (shared machine: absolute times are noisy, "
                   f"ratios are measured in the same run); numpy {hw.get('numpy')} ({hw.get('blas')}), "
                   f"numba {hw.get('numba')}, torch {hw.get('torch')}; {hw.get('date')}.", ""]
-    lines += ["| case | threads | dtype | minigrad ms | torch ms | ratio (minigrad/torch) | minigrad chars/s | torch chars/s |",
-              "|---|---|---|---|---|---|---|---|"]
+    lines += ["| case | threads | dtype | minigrad ms | torch ms | ratio (best/best) | ratio per round | "
+              "minigrad chars/s | torch chars/s |", "|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         m, t = r.get("minigrad"), r.get("torch")
         ms = lambda x: f"{x['median_s'] * 1e3:.1f}" if x else "-"  # noqa: E731
@@ -119,7 +121,8 @@ def write_table(paths, out=os.path.join(RESULTS, "rnn.md")):
                          else "")
         ratio = r.get("ratio_minigrad_over_torch")
         lines.append(f"| {r['case']} | {r['threads']} | {r['dtype']} | {ms(m)} | {ms(t)} | "
-                     f"{f'{ratio:.2f}' if ratio else '-'} | {cps(m)} | {cps(t)} |")
+                     f"{f'{ratio:.2f}' if ratio else '-'} | "
+                     f"{', '.join(f'{x:.2f}' for x in r.get('ratio_per_round', []))} | {cps(m)} | {cps(t)} |")
     lines += ["", "Target: ratio <= 1.3 in float32 on one thread. chars/s = N*T/step for the train "
               "steps (N = 100 windows of T = 100 characters)."]
     with open(out, "w") as f:
@@ -127,17 +130,46 @@ def write_table(paths, out=os.path.join(RESULTS, "rnn.md")):
     return out
 
 
+def measure_rounds(only, out, rounds=3, repeats=5, min_time=0.2, warmup=2, threads=1, dtype="float32"):
+    """Like ``harness.main`` (one fresh worker process per backend, pinned threads), repeated for
+    ``rounds`` rounds with the backend order alternating, so that slow drifts of a shared
+    machine's load hit both backends alike. Per case: each backend's best round median, the
+    ratio of those, and the ratio of every round (JSON ``ratio_per_round``)."""
+    facts = hardware_facts()
+    args = argparse.Namespace(repeats=repeats, min_time=min_time, warmup=warmup, only=[only])
+    per = {"minigrad": [], "torch": []}
+    for r in range(rounds):
+        for backend in (("minigrad", "torch") if r % 2 == 0 else ("torch", "minigrad")):
+            per[backend].append(_spawn("rnn", backend, threads, dtype, "cpu", args))
+    rows = []
+    for case in per["minigrad"][0]:
+        row = {"case": case, "threads": threads, "dtype": dtype, "device": "cpu", "rounds": rounds}
+        for backend, results in per.items():
+            row[backend] = min((res[case] for res in results), key=lambda x: x["median_s"])
+            row[f"{backend}_round_medians_s"] = [res[case]["median_s"] for res in results]
+        ratios = [m[case]["median_s"] / t[case]["median_s"] for m, t in zip(per["minigrad"], per["torch"])]
+        row["ratio_per_round"] = ratios
+        row["ratio_median_of_rounds"] = float(np.median(ratios))
+        row["ratio_minigrad_over_torch"] = row["minigrad"]["median_s"] / row["torch"]["median_s"]
+        rows.append(row)
+        print(f"{case:<50} minigrad {row['minigrad']['median_s'] * 1e3:9.1f} ms  torch "
+              f"{row['torch']['median_s'] * 1e3:9.1f} ms  ratio {row['ratio_minigrad_over_torch']:.2f} "
+              f"(rounds: {', '.join(f'{x:.2f}' for x in ratios)})", flush=True)
+    write_json_atomic(out, {"benchmark": "rnn", "hardware": facts, "results": rows})
+    return rows
+
+
 def run(argv=None):
     argv = list(sys.argv[1:] if argv is None else argv)
-    quick = "--quick" in argv
-    argv = [a for a in argv if a != "--quick"]
+    p = argparse.ArgumentParser(prog="python -m benchmarks rnn")
+    p.add_argument("--quick", action="store_true", help="skip the book-size cases")
+    p.add_argument("--rounds", type=int, default=3)
+    a = p.parse_args(argv)
     small = os.path.join(RESULTS, "rnn-cpu.json")
     book = os.path.join(RESULTS, "rnn-book-cpu.json")
-    main("rnn", argv + ["--only", "T100 b64", "--out", small], default_threads=(1,),
-         default_dtypes=("float32",))
-    if not quick:
-        main("rnn", argv + ["--only", "book", "--out", book, "--repeats", "3", "--warmup", "1",
-                            "--min-time", "0"], default_threads=(1,), default_dtypes=("float32",))
+    measure_rounds("T100 b64", small, rounds=a.rounds)
+    if not a.quick:           # one iteration takes seconds: fewer repeats, no calibration
+        measure_rounds("book", book, rounds=max(1, a.rounds - 1), repeats=3, min_time=0.0, warmup=1)
     print("wrote", write_table([small, book]))
 
 

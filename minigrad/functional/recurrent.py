@@ -166,15 +166,15 @@ class _Recurrence:
         gru_ra = mode == "gru" and self.reset_after
 
         zx = _project(x, w_ih, self.in_mask, xp.empty((T, N, G * H), dt))
-        if b_ih is not None:
-            zx += b_ih
-        bhn = None
+        bias, bhn = b_ih, None             # both biases folded into zx with one pass
         if b_hh is not None:
+            b_fold = b_hh
             if gru_ra:                       # b_hn sits inside r * (h W_hn + b_hn)
-                zx[..., :2 * H] += b_hh[:2 * H]
+                b_fold = xp.concatenate([b_hh[:2 * H], xp.zeros(H, dt)])
                 bhn = b_hh[2 * H:]
-            else:
-                zx += b_hh
+            bias = b_fold if bias is None else bias + b_fold
+        if bias is not None:
+            zx += bias
 
         S = self.S = xp.empty((T + 1, N, H), dt)
         S[T if self.reverse else 0] = h0
