@@ -17,6 +17,8 @@ Beyond torch, for the books' Keras models (spec S-02..S-05, S-09, E-5, E-8):
 * ``input_dropout``/``recurrent_dropout``: variational dropout, masks drawn once per sequence
   (one per gate, Keras ``implementation=1``) and reused at every step; training mode only;
 * ``merge`` for bidirectional layers: ``"concat"`` (torch, default), ``"sum"``, ``"mul"``, ``"ave"``;
+* :func:`keras_to_torch_weights` / :func:`torch_to_keras_weights` / :func:`load_keras_weights`:
+  Keras' ``[F, G*H]`` kernels and gate orders (LSTM i f c o, GRU z r h) <-> torch's layout;
 * ``forward(input, hx, lengths=...)``: padded batches; steps past a sequence's length output
   zeros, pass no gradient, and the final state is the one after the last valid step (the
   reverse direction starts at the sequence's own last step), as torch's packed sequences.
@@ -34,7 +36,7 @@ from .module import Module
 from .parameter import Parameter
 
 __all__ = ["RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell",
-           "detach_state"]
+           "detach_state", "keras_to_torch_weights", "torch_to_keras_weights", "load_keras_weights"]
 
 _GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
 
@@ -393,3 +395,77 @@ class GRUCell(RNNCellBase):
         h = F.gru_cell(input, hx, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh,
                        reset_after=self.reset_after, recurrent_activation=self.recurrent_activation)
         return F.squeeze(h, 0) if unbatched else h
+
+
+# ----------------------------------------------------------------------------- Keras weight layout
+
+# torch block order expressed in Keras blocks: LSTM i f c o == torch i f g o; GRU Keras z r h
+# against torch r z n, so torch block k is Keras block _KERAS_BLOCKS[mode][k] (and vice versa).
+_KERAS_BLOCKS = {"LSTM": (0, 1, 2, 3), "GRU": (1, 0, 2), "RNN": (0,)}
+
+
+def _reorder(a, order, axis):
+    H = a.shape[axis] // len(order)
+    return np.concatenate([np.take(a, range(k * H, (k + 1) * H), axis=axis) for k in order], axis=axis)
+
+
+def keras_to_torch_weights(mode, kernel, recurrent_kernel, bias=None):
+    """Keras recurrent weights -> torch layout ``(weight_ih, weight_hh, bias_ih, bias_hh)``.
+
+    Keras keeps ``kernel [F, G*H]``, ``recurrent_kernel [H, G*H]`` and one bias ``[G*H]`` (GRU
+    with ``reset_after=True``: ``[2, G*H]``, input and recurrent rows); gate blocks i f c o (LSTM,
+    as torch) and z r h (GRU; torch r z n, so blocks are swapped). A single Keras bias becomes
+    ``bias_ih`` with ``bias_hh`` zero (LSTM/RNN: only the sum matters) or ``None`` (GRU
+    reset_after=False, whose module has no bias_hh)."""
+    mode = mode.upper()
+    if mode not in _KERAS_BLOCKS:
+        raise ValueError(f"keras_to_torch_weights: mode must be 'LSTM', 'GRU' or 'RNN', got {mode!r}")
+    order = _KERAS_BLOCKS[mode]
+    w_ih = _reorder(np.asarray(kernel).T, order, 0)
+    w_hh = _reorder(np.asarray(recurrent_kernel).T, order, 0)
+    b_ih = b_hh = None
+    if bias is not None:
+        bias = np.asarray(bias)
+        if bias.ndim == 2:
+            b_ih, b_hh = _reorder(bias[0], order, 0), _reorder(bias[1], order, 0)
+        else:
+            b_ih = _reorder(bias, order, 0)
+            b_hh = None if mode == "GRU" else np.zeros_like(b_ih)
+    return w_ih, w_hh, b_ih, b_hh
+
+
+def torch_to_keras_weights(mode, weight_ih, weight_hh, bias_ih=None, bias_hh=None):
+    """Inverse of :func:`keras_to_torch_weights`: ``(kernel, recurrent_kernel, bias)``; the two
+    torch biases become their sum (LSTM/RNN), or the Keras ``[2, 3H]`` bias (GRU with both)."""
+    mode = mode.upper()
+    order = _KERAS_BLOCKS[mode]           # each order is its own inverse
+    kernel = _reorder(np.asarray(weight_ih), order, 0).T
+    recurrent = _reorder(np.asarray(weight_hh), order, 0).T
+    if bias_ih is None:
+        return kernel, recurrent, None
+    b_ih = _reorder(np.asarray(bias_ih), order, 0)
+    if bias_hh is None:
+        return kernel, recurrent, b_ih
+    b_hh = _reorder(np.asarray(bias_hh), order, 0)
+    return kernel, recurrent, (np.stack([b_ih, b_hh]) if mode == "GRU" else b_ih + b_hh)
+
+
+def load_keras_weights(module, layer_weights):
+    """Copy Keras weights into a recurrent module: ``layer_weights`` lists, per (layer,
+    direction) in the module's order (l0, l0_reverse, l1, ...), the Keras ``get_weights()``
+    triple ``(kernel, recurrent_kernel, bias)``."""
+    mode = "RNN" if module.mode.startswith("RNN") else module.mode
+    if len(layer_weights) != len(module._flat_names):
+        raise ValueError(f"load_keras_weights: the module has {len(module._flat_names)} "
+                         f"(layer, direction) weight sets, got {len(layer_weights)}")
+    for idx, triple in enumerate(layer_weights):
+        arrays = keras_to_torch_weights(mode, *triple)
+        for p, a in zip(module._layer_weights(idx), arrays):
+            if p is None:
+                continue
+            if a is None:
+                raise ValueError("load_keras_weights: the module has bias_hh but the Keras GRU "
+                                 "has one bias (build the module with reset_after=False)")
+            if tuple(a.shape) != tuple(p.shape):
+                raise ValueError(f"load_keras_weights: shape {a.shape} does not fit {tuple(p.shape)}")
+            p.data[...] = a.astype(p.dtype)

@@ -297,3 +297,55 @@ def test_error_options_and_masks():
         nn.GRU(3, 4, dropout=1.0)
     with pytest.raises(TypeError, match="one dtype"):
         F.rnn_layer(mg.randn(5, 2, 3), None, mg.randn(4, 3).double(), mg.randn(4, 4))
+
+
+# ----------------------------------------------------------------------------- Keras layout
+
+def _sig(a):
+    return 1 / (1 + np.exp(-a))
+
+
+def _keras_reference(mode, x, kernel, recurrent, bias, reset_after=False):
+    """Keras 2 recurrent layers, straight from their source (batch-first x, zero initial state)."""
+    N, T, _ = x.shape
+    H = recurrent.shape[0]
+    h, c = np.zeros((N, H)), np.zeros((N, H))
+    b_in, b_rec = (bias[0], bias[1]) if bias.ndim == 2 else (bias, np.zeros_like(bias))
+    for t in range(T):
+        xk = x[:, t] @ kernel + b_in
+        if mode == "LSTM":
+            zz = xk + h @ recurrent
+            i, f, g, o = _sig(zz[:, :H]), _sig(zz[:, H:2 * H]), np.tanh(zz[:, 2 * H:3 * H]), _sig(zz[:, 3 * H:])
+            c = f * c + i * g
+            h = o * np.tanh(c)
+        else:                                              # GRU, Keras order z, r, h
+            inner = h @ recurrent + b_rec
+            z = _sig(xk[:, :H] + inner[:, :H])
+            r = _sig(xk[:, H:2 * H] + inner[:, H:2 * H])
+            if reset_after:
+                hh = np.tanh(xk[:, 2 * H:] + r * inner[:, 2 * H:])
+            else:
+                hh = np.tanh(xk[:, 2 * H:] + (r * h) @ recurrent[:, 2 * H:])
+            h = z * h + (1 - z) * hh
+    return h
+
+
+@pytest.mark.parametrize("mode,reset_after", [("LSTM", True), ("GRU", False), ("GRU", True)])
+def test_keras_weights_import_reorders_gates(mode, reset_after):
+    rng = np.random.default_rng(12)
+    F_, H = 3, 4
+    G = 4 if mode == "LSTM" else 3
+    kernel, recurrent = rng.standard_normal((F_, G * H)) * 0.5, rng.standard_normal((H, G * H)) * 0.5
+    bias = rng.standard_normal((2, G * H) if (mode == "GRU" and reset_after) else (G * H,)) * 0.5
+    kw = {"reset_after": reset_after} if mode == "GRU" else {}
+    m = getattr(nn, mode)(F_, H, batch_first=True, dtype=np.float64, **kw)
+    nn.rnn.load_keras_weights(m, [(kernel, recurrent, bias)])
+    x = rng.standard_normal((2, 5, F_))
+    out, st = m(mg.Tensor(x))
+    h = (st[0] if mode == "LSTM" else st).data[0]
+    np.testing.assert_allclose(h, _keras_reference(mode, x, kernel, recurrent, bias, reset_after), atol=1e-12)
+    back = nn.rnn.torch_to_keras_weights(mode, *[None if p is None else p.data for p in m.all_weights[0]])
+    for a, b in zip(back, (kernel, recurrent, bias)):
+        np.testing.assert_allclose(a, b, atol=1e-15)
+    with pytest.raises(ValueError, match="weight sets"):
+        nn.rnn.load_keras_weights(m, [])
