@@ -5,7 +5,7 @@ a truncated-BPTT batch iterator. Plain NumPy in, NumPy out (the models turn batc
 import numpy as np
 
 __all__ = ["CharVocab", "text_windows", "series_windows", "scale_windows", "unscale",
-           "chronological_split", "pad_sequences", "one_hot", "tbptt_batches"]
+           "chronological_split", "pad_sequences", "one_hot", "tbptt_batches", "decode_ids"]
 
 
 class CharVocab:
@@ -136,3 +136,21 @@ def tbptt_batches(ids, batch_size, seq_len):
     y = ids[1:rows * batch_size + 1].reshape(batch_size, rows)
     for k in range(0, rows, seq_len):
         yield x[:, k:k + seq_len], y[:, k:k + seq_len]
+
+
+def decode_ids(ids, word_index, index_from=3, pad_char=0, start_char=1, oov_char=2):
+    """Words of a Keras-encoded review (S-10): id -> word of rank id - index_from through the
+    inverse ``word_index`` (word -> rank); padding is dropped, start and out-of-vocabulary
+    tokens read ``<start>`` / ``<oov>`` (the Keras example prints "?")."""
+    inverse = {rank: word for word, rank in word_index.items()}
+    words = []
+    for i in np.asarray(ids).reshape(-1).tolist():
+        if i == pad_char:
+            continue
+        if i == start_char:
+            words.append("<start>")
+        elif i == oov_char:
+            words.append("<oov>")
+        else:
+            words.append(inverse.get(i - index_from, "<oov>"))
+    return " ".join(words)

@@ -53,6 +53,12 @@ def test_pad_sequences_keras_defaults_and_options():
         S.pad_sequences(seqs, padding="left")
 
 
+def test_decode_ids_inverts_the_keras_encoding():
+    word_index = {"the": 1, "movie": 17, "great": 40}
+    ids = [0, 0, 1, 20, 43, 2, 4]                 # pad, pad, start, movie, great, oov, the
+    assert S.decode_ids(ids, word_index) == "<start> movie great <oov> the"
+
+
 def test_one_hot():
     oh = S.one_hot(np.array([[0, 2], [1, 1]]), 3)
     assert oh.shape == (2, 2, 3) and oh.dtype == np.float32
