@@ -84,3 +84,33 @@ zoo.register("S-09", "bilstm-sentiment", f"{SOURCE}, Bidirectional RNNs for sent
                         epochs=100, shuffle=True, optimizer=("rmsprop", 1e-3, {"alpha": 0.9, "eps": 1e-7})),
              tiny_train=dict(maxlen=40, epochs=None, steps=20, n_train=500), load_data=load_data,
              family="sequence")
+
+
+def book_callbacks(model_id, directory, vocab=None):
+    """The book's Keras callbacks for a Trainer run of S-06 … S-09 (the CLI trains without them):
+
+    * S-06/S-07: checkpoint on the *training* loss (best only, epoch and loss in the file name),
+      early stopping on the training loss (patience 50), a generated sample every 10 epochs
+      (200 / 500 greedy characters; needs ``vocab``);
+    * S-08: checkpoint on the best val_loss, early stopping on val_loss (patience 100);
+    * S-09: early stopping on val_loss (patience 10)."""
+    import os
+
+    from minigrad.training import EarlyStopping, ModelCheckpoint
+
+    from .char_generator import SampleText
+    if model_id in ("S-06", "S-07"):
+        cbs = [ModelCheckpoint(os.path.join(directory, "weights-{epoch:02d}-{loss:.4f}.npz"),
+                               monitor="loss", save_best_only=True),
+               EarlyStopping(monitor="loss", min_delta=0.0, patience=50)]
+        if vocab is not None:
+            cbs.append(SampleText(vocab, seed=vocab.chars[0], every=10,
+                                  length=200 if model_id == "S-06" else 500))
+        return cbs
+    if model_id == "S-08":
+        return [ModelCheckpoint(os.path.join(directory, "weights-best.npz"), monitor="val_loss",
+                                save_best_only=True),
+                EarlyStopping(monitor="val_loss", min_delta=0.0, patience=100)]
+    if model_id == "S-09":
+        return [EarlyStopping(monitor="val_loss", min_delta=0.0, patience=10)]
+    raise KeyError(f"book_callbacks: no sequence model {model_id!r}")

@@ -121,3 +121,16 @@ def test_cli_tiny_training_run(model_id, tmp_path):
     from models.cli import main
     assert main(["train", model_id, "--config", "tiny", "--no-progress", "--out", str(tmp_path),
                  "--steps", "200"]) == 0
+
+
+def test_book_callbacks(tmp_path):
+    from minigrad.training import EarlyStopping, ModelCheckpoint
+    from models.sequence.entries import book_callbacks
+    cbs = book_callbacks("S-07", str(tmp_path), CharVocab(TEXT))
+    stop = [c for c in cbs if isinstance(c, EarlyStopping)][0]
+    assert stop.monitor == "loss" and stop.patience == 50          # training loss (erratum)
+    assert [c for c in cbs if isinstance(c, ModelCheckpoint)][0].save_best_only
+    assert [c for c in cbs if isinstance(c, SampleText)][0].length == 500
+    assert book_callbacks("S-09", str(tmp_path))[0].patience == 10
+    with pytest.raises(KeyError):
+        book_callbacks("S-99", str(tmp_path))
