@@ -71,10 +71,12 @@ class BatchNormEval(Function):
     def forward(self, x, weight, bias, mean, var, eps=1e-5, eps_mode="sqrt"):
         xp = get_array_module(x)
         bshape = (1, x.shape[1]) + (1,) * (x.ndim - 2)
-        s = (xp.sqrt(var) + eps if eps_mode == "std_plus_eps" else xp.sqrt(var + eps)).astype(x.dtype)
+        s = xp.sqrt(var) + eps if eps_mode == "std_plus_eps" else xp.sqrt(var + eps)
+        s = s.astype(x.dtype)
         k = s ** -1 if weight is None else weight / s
         shift = -mean * k if bias is None else bias - mean * k
-        self.x, self.mean, self.s, self.k = x, mean.reshape(bshape), s.reshape(bshape), k.reshape(bshape)
+        self.x, self.mean = x, mean.reshape(bshape)
+        self.s, self.k = s.reshape(bshape), k.reshape(bshape)
         return x * self.k + shift.reshape(bshape).astype(x.dtype)
 
     def backward(self, g):

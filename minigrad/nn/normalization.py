@@ -14,8 +14,8 @@ conventions (E-4), each an update running <- (1 - f)·running + f·batch with:
 The running variance is the unbiased batch variance (m/(m - 1) correction, as PyTorch and PDL)
 unless ``unbiased_running_var=False``. ``eps_mode="std_plus_eps"`` divides by sqrt(var) + eps
 (the DLVR slides) instead of sqrt(var + eps). ``center``/``scale`` switch the offset beta and the
-scale gamma separately (``affine`` sets both; V-13 uses offset only: ``scale=False``; PyTorch's ``bias=False`` is
-``center=False``).
+scale gamma separately (``affine`` sets both; V-13 uses offset only: ``scale=False``;
+PyTorch's ``bias=False`` is ``center=False``).
 """
 import numbers
 

@@ -1,5 +1,4 @@
 """minigrad.summary: output shapes, trainable / non-trainable counts, MAdds (E-13), as data."""
-import numpy as np
 import pytest
 
 import minigrad as mg
