@@ -60,7 +60,9 @@ _TINY_32 = dict(data="cifar_shapes", epochs=2, batch_size=32, n_train=1000, n_te
 _MODELS = [
     ("V-17", "LeNet-5", "PDL ch. 3, section LeNet5 (HOA ch. 4 mention); LeCun et al. 1998",
      lenet.lenet5,
-     dict(data="mnist32", optimizer=_sgd(0.01), batch_size=32, epochs=20),
+     # specs' minigrad recipe says SGD(0.9) lr 0.01; measured: with the summed 84-d RBF
+     # distance that diverges (constant predictions), lr 1e-3 trains (scaled_tanh: 92 % in 300 steps)
+     dict(data="mnist32", optimizer=_sgd(0.001), batch_size=32, epochs=20),
      dict(epochs=2, n_train=1000, n_test=200)),
     ("V-18", "AlexNet", "PDL ch. 3, section AlexNet; Krizhevsky et al. 2012",
      alexnet.alexnet,
