@@ -2,7 +2,9 @@
 
 Recipe keys beyond the common ones (``models/zoo.py``): ``seq_len`` (S-06/S-07 window T),
 ``test_fraction`` (char models: the last windows held out -- the book has no test set),
-``window`` (S-08), ``num_words``/``skip_top``/``maxlen`` (S-09), ``n_train`` (tiny subsets).
+``window`` (S-08), ``num_words``/``skip_top``/``maxlen`` (S-09), ``n_train`` (tiny subsets),
+``val_split=(fraction, seed)`` (S-09: ``(train, val, test)`` is returned; the book validated on
+the test set, which the CLI does).
 RMSprop specs are ``("rmsprop", lr, {"alpha": rho, "eps": eps})`` (torch names Keras' rho alpha).
 """
 import numpy as np
@@ -62,6 +64,11 @@ def load_data(recipe, config="book"):
     n = recipe.get("n_train")
     if n:
         parts[0] = (parts[0][0][:n], parts[0][1][:n])
+    if recipe.get("val_split"):              # S-09: validate on a seeded 10 % of the training set
+        fraction, seed = recipe["val_split"]
+        (x, y), idx = parts[0], np.random.default_rng(seed).permutation(len(parts[0][0]))
+        k = int(round(fraction * len(x)))
+        return (x[idx[k:]], y[idx[k:]]), (x[idx[:k]], y[idx[:k]]), parts[1]
     return parts[0], parts[1]
 
 
@@ -81,7 +88,8 @@ zoo.register("S-09", "bilstm-sentiment", f"{SOURCE}, Bidirectional RNNs for sent
              lambda config: BiLSTMSentiment(5000, 128, 128) if config == "book"
              else BiLSTMSentiment(5000, 8, 8),
              train=dict(data="imdb_like", num_words=5000, skip_top=10, maxlen=200, batch_size=32,
-                        epochs=100, shuffle=True, optimizer=("rmsprop", 1e-3, {"alpha": 0.9, "eps": 1e-7})),
+                        epochs=100, shuffle=True, optimizer=("rmsprop", 1e-3, {"alpha": 0.9, "eps": 1e-7}),
+                        val_split=(0.1, 42)),
              tiny_train=dict(maxlen=40, epochs=None, steps=20, n_train=500), load_data=load_data,
              family="sequence")
 

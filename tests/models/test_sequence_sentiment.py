@@ -48,9 +48,10 @@ def test_sentiment_words_and_reversers_carry_the_label():
     assert agree / len(a) > 0.85
 
 
-def test_padding_matches_keras_defaults():
-    (x, y), (xt, yt) = load_data({**zoo.get("S-09").training("tiny"), "maxlen": 200}, "tiny")
-    assert x.shape == (500, 200) and y.shape == (500, 1) and xt.shape == (1000, 200)
+def test_padding_matches_keras_defaults_and_validation_split():
+    (x, y), (xv, yv), (xt, yt) = load_data({**zoo.get("S-09").training("tiny"), "maxlen": 200}, "tiny")
+    assert x.shape == (450, 200) and y.shape == (450, 1) and xv.shape == (50, 200)
+    assert xt.shape == (1000, 200)                                     # test set untouched
     short = [i for i in range(len(x)) if x[i, 0] == 0]
     assert short and all(x[i, -1] != 0 for i in short)                 # pre-padding
 
@@ -81,7 +82,7 @@ def test_tiny_gradcheck_both_directions_float64():
 
 
 def test_few_training_steps_lower_the_loss():
-    (x, y), _ = load_data(zoo.get("S-09").training("tiny"), "tiny")
+    (x, y), _, _ = load_data(zoo.get("S-09").training("tiny"), "tiny")
     mg.manual_seed(0)
     m = BiLSTMSentiment(5000, 8, 8)
     before, after = train_steps(m, x[:64], mg.tensor(y[:64]), m.loss, steps=10, lr=1e-2)
