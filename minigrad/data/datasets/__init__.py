@@ -26,3 +26,8 @@ from .textures import load_textures  # noqa: E402
 __all__ = ["Digits", "load_digits", "FashionMNIST", "load_fashion_mnist", "load_image",
            "load_sample_image", "MNIST", "load_mnist", "mnist_arrays", "load_shakespeare",
            "movielens", "load_cifar10", "load_faces", "load_textures"]
+
+from . import orl_faces  # noqa: E402,F401  (DS-19 ORL-like faces, V-26)
+from .orl_faces import load_orl_faces, make_orl_faces  # noqa: E402
+
+__all__ += ["orl_faces", "load_orl_faces", "make_orl_faces"]
