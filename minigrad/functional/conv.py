@@ -168,6 +168,30 @@ def _chunks(n, per_sample_bytes):
     return [slice(i, min(i + step, n)) for i in range(0, n, step)]
 
 
+# Small images (OH*OW < WIDE_L, e.g. LeNet's 8x8) make the per-sample GEMMs tiny; there the
+# whole batch goes through ONE GEMM per group on columns laid out [G, C_g*kh*kw, N*OH*OW].
+WIDE_L = 256
+
+
+def _wide(n, l):
+    return n > 1 and l < WIDE_L
+
+
+def _wide_cols(xpad, kh, kw, stride, dilation, oh, ow, groups):
+    """[G, C_g*kh*kw, N*OH*OW] columns of the whole batch (one strided copy)."""
+    n, c = xpad.shape[:2]
+    view = windows(xpad, kh, kw, *stride, *dilation, oh, ow)
+    view = view.reshape(n, groups, c // groups, kh, kw, oh, ow).transpose(1, 2, 3, 4, 0, 5, 6)
+    return np.ascontiguousarray(view).reshape(groups, (c // groups) * kh * kw, n * oh * ow)
+
+
+def _wide_grad(g, groups):
+    """dY [N, C_out, OH, OW] as [G, C_out/G, N*OH*OW]."""
+    n, co, oh, ow = g.shape
+    return g.reshape(n, groups, co // groups, oh * ow).transpose(1, 2, 0, 3).reshape(
+        groups, co // groups, n * oh * ow)
+
+
 def conv_forward(x, w, pads, stride, dilation, groups, keep=True):
     """Y = conv2d(X, W) on arrays; returns ``(Y, saved)`` where ``saved`` is what the weight
     gradient needs (the padded input; None unless ``keep``)."""
@@ -182,6 +206,10 @@ def conv_forward(x, w, pads, stride, dilation, groups, keep=True):
         y = fn(xpad, np.ascontiguousarray(w.reshape(c, co // c, kh, kw)), *stride, *dilation, oh, ow)
         return y, (xpad if keep else None)
     wg = w.reshape(groups, co // groups, cg * kh * kw)
+    if _wide(n, oh * ow):
+        y = np.matmul(wg, _wide_cols(xpad, kh, kw, stride, dilation, oh, ow, groups))
+        y = y.reshape(co, n, oh, ow).transpose(1, 0, 2, 3)
+        return np.ascontiguousarray(y), (xpad if keep else None)
     y = np.empty_like(x, shape=(n, co, oh, ow), dtype=np.result_type(x.dtype, w.dtype))
     yg = y.reshape(n, groups, co // groups, oh * ow)
     for sl in _chunks(n, c * kh * kw * oh * ow * x.itemsize):
@@ -198,6 +226,9 @@ def conv_grad_weight(g, xpad, w_shape, stride, dilation, groups):
         fn = dispatch(g, _K.depthwise_conv_grad_weight_ref, _K.depthwise_conv_grad_weight_numba,
                       gpu_kernel("conv", "depthwise_conv_grad_weight"))
         return fn(np.ascontiguousarray(g), xpad, co // groups, kh, kw, *stride, *dilation).reshape(w_shape)
+    if _wide(n, oh * ow):
+        cols = _wide_cols(xpad, kh, kw, stride, dilation, oh, ow, groups)
+        return np.matmul(_wide_grad(g, groups), cols.transpose(0, 2, 1)).reshape(w_shape)
     g4 = g.reshape(n, groups, co // groups, oh * ow)
     dw = None
     for sl in _chunks(n, cg * groups * kh * kw * oh * ow * xpad.itemsize):
@@ -221,6 +252,9 @@ def conv_grad_input(g, w, canvas, stride, dilation, groups):
     g4 = g.reshape(n, groups, co // groups, oh * ow)
     if kh == kw == 1 and stride == (1, 1) and canvas == (oh, ow):
         return np.matmul(wt, g4).reshape(n, c, oh, ow)
+    if _wide(n, oh * ow):
+        dcol = np.matmul(wt, _wide_grad(g, groups)).reshape(c, kh, kw, n, oh, ow)
+        return _col2im(dcol.transpose(3, 0, 1, 2, 4, 5), canvas, stride, dilation)
     chunks = _chunks(n, c * kh * kw * oh * ow * g.itemsize)
     dx = None if len(chunks) == 1 else np.empty_like(g, shape=(n, c) + tuple(canvas),
                                                       dtype=np.result_type(g.dtype, w.dtype))

@@ -187,19 +187,22 @@ def test_bad_input_raises_clear_errors(call, match):
 @pytest.mark.parametrize("op,kw,wshape", [
     ("conv2d", {"padding": 1, "groups": 2}, (4, 2, 3, 3)),
     ("conv2d", {"stride": 2, "dilation": 2}, (3, 4, 2, 3)),
+    ("conv2d", {}, (3, 4, 1, 1)), ("conv2d", {"stride": 2, "padding": 1}, (3, 4, 1, 1)),
     ("conv_transpose2d", {"stride": 2, "padding": 1, "groups": 2}, (4, 3, 3, 3))])
-def test_chunked_im2col_gives_the_same_results(monkeypatch, op, kw, wshape):
-    """Columns are built a few samples at a time (CHUNK_BYTES); per-sample chunks must give
-    exactly what one chunk gives."""
+def test_gemm_layouts_give_the_same_results(monkeypatch, op, kw, wshape):
+    """Small images run one GEMM over the whole batch (OH*OW < WIDE_L); larger ones a few
+    samples at a time (CHUNK_BYTES of columns). Every layout gives the same results."""
     from minigrad.functional import conv as conv_module
     rng = np.random.default_rng(6)
     xa, wa = rng.standard_normal((5, 4, 7, 6)), rng.standard_normal(wshape)
     results = []
-    for chunk in (conv_module.CHUNK_BYTES, 1):
+    for wide, chunk in ((10 ** 6, conv_module.CHUNK_BYTES), (0, conv_module.CHUNK_BYTES), (0, 1)):
+        monkeypatch.setattr(conv_module, "WIDE_L", wide)
         monkeypatch.setattr(conv_module, "CHUNK_BYTES", chunk)
         x, w = t(xa, True), t(wa, True)
         y = getattr(F, op)(x, w, **kw)
         y.backward(t(np.sin(np.arange(y.numel())).reshape(y.shape)))
         results.append((y.numpy(), x.grad.numpy(), w.grad.numpy()))
-    for a, b in zip(*results):
-        np.testing.assert_allclose(a, b, rtol=1e-13, atol=1e-13)
+    for other in results[1:]:
+        for a, b in zip(results[0], other):
+            np.testing.assert_allclose(a, b, rtol=1e-13, atol=1e-13)
