@@ -144,6 +144,9 @@ class RNNBase(Module):
         for idx in range(len(self._flat_names)):
             _reset(self, self._layer_weights(idx), H, self.init_style, fb)
 
+    def flatten_parameters(self):
+        """No-op kept for torch compatibility (cuDNN's contiguous weight buffer does not apply)."""
+
     @property
     def all_weights(self):
         return [[p for p in self._layer_weights(i)] for i in range(len(self._flat_names))]
