@@ -5,9 +5,10 @@ once, hidden projection per step) stay in BLAS; everything elementwise between t
 activations, cell update, the state -- is one kernel call per step here. Every kernel exists
 twice: ``<name>_ref`` in plain NumPy (the readable definition, used with ``MINIGRAD_NUMBA=0`` and
 as the test oracle) and a fast version: ``<name>_nb`` for the backward kernels, one fused Numba
-loop over the (N, H) tile; ``<name>_simd`` for the forward kernels, an in-place pipeline of
-NumPy's SIMD ufuncs on preallocated buffers (why: see the section header below -- measured, the
-transcendentals decide). All write into the caller's ``*_out`` arrays and return nothing.
+loop over the (N, H) tile, and for the LSTM forward, Numba loops around NumPy's SIMD tanh;
+``<name>_simd`` for the other forward kernels, an in-place pipeline of NumPy's SIMD ufuncs on
+preallocated buffers (why: see the section header below -- measured, the transcendentals
+decide). All write into the caller's ``*_out`` arrays and return nothing.
 
 Conventions (N batch rows, H hidden units, gate blocks of width H side by side):
 
