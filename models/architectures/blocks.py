@@ -26,7 +26,28 @@ from minigrad import nn
 
 __all__ = ["ScaledTanh", "Subsample", "RBFOutput", "LocalResponseNorm", "ConvBNAct",
            "BasicBlock", "InceptionModule", "DepthwiseSeparable", "InvertedResidual",
-           "GlobalAvgPool2d", "make_divisible", "scale_width", "digit_prototypes"]
+           "GlobalAvgPool2d", "make_divisible", "scale_width", "digit_prototypes", "init_weights"]
+
+
+def init_weights(module, scheme, layers=None):
+    """Initialise every conv / dense layer of ``module`` (or only those of the ``layers``
+    types): ``scheme="he"`` - He normal N(0, 2/fan_in), ``"glorot"`` - Glorot uniform
+    U(+-sqrt(6/(fan_in + fan_out))); zero biases; batch norm gamma 1, beta 0."""
+    layers = layers or (nn.Conv2d, nn.Linear)
+    for m in module.modules():
+        if isinstance(m, layers):
+            if scheme == "he":
+                nn.init.kaiming_normal_(m.weight, mode="fan_in", nonlinearity="relu")
+            elif scheme == "glorot":
+                nn.init.xavier_uniform_(m.weight)
+            else:
+                raise ValueError(f"init_weights: scheme must be 'he' or 'glorot', got {scheme!r}")
+            if m.bias is not None:
+                nn.init.zeros_(m.bias)
+        elif isinstance(m, nn.BatchNorm2d):
+            nn.init.ones_(m.weight)
+            nn.init.zeros_(m.bias)
+    return module
 
 
 def scale_width(channels, divisor, minimum):

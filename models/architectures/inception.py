@@ -16,7 +16,7 @@ choice; the paper does not fix one)*.
 import minigrad as mg
 from minigrad import nn
 
-from .blocks import GlobalAvgPool2d, InceptionModule, LocalResponseNorm, scale_width
+from .blocks import GlobalAvgPool2d, InceptionModule, LocalResponseNorm, init_weights, scale_width
 
 __all__ = ["InceptionModule", "GoogLeNet", "CifarGoogLeNet", "googlenet", "googlenet_loss",
            "GOOGLENET_MODULES", "CONFIGS"]
@@ -37,14 +37,6 @@ GOOGLENET_MODULES = {
 
 def _scaled(spec, divisor):
     return tuple(scale_width(c, divisor, 4) for c in spec)
-
-
-def _he_init(module):
-    for m in module.modules():
-        if isinstance(m, (nn.Conv2d, nn.Linear)):
-            nn.init.kaiming_normal_(m.weight, mode="fan_in", nonlinearity="relu")
-            if m.bias is not None:
-                nn.init.zeros_(m.bias)
 
 
 class AuxClassifier(nn.Module):
@@ -104,7 +96,7 @@ class GoogLeNet(nn.Module):
         self.fc = nn.Linear(c, num_classes)
         self.input_shape = (in_channels, input_size, input_size)
         self._aux = ()
-        _he_init(self)
+        init_weights(self, "he")
 
     def forward_with_aux(self, x):
         x = self.stem(x)
@@ -150,7 +142,7 @@ class CifarGoogLeNet(nn.Module):
         self.dropout = nn.Dropout(dropout)
         self.fc = nn.Linear(self.inception4a.out_channels, num_classes)
         self.input_shape = (in_channels, 32, 32)
-        _he_init(self)
+        init_weights(self, "he")
 
     def forward(self, x):
         x = self.maxpool3(self.inception3b(self.inception3a(self.stem(x))))

@@ -30,7 +30,8 @@ layers); "all kernels 3x3" holds only for the depthwise convs; the first bottlen
 """
 from minigrad import nn
 
-from .blocks import ConvBNAct, DepthwiseSeparable, GlobalAvgPool2d, InvertedResidual, make_divisible
+from .blocks import (ConvBNAct, DepthwiseSeparable, GlobalAvgPool2d, InvertedResidual, init_weights,
+                     make_divisible)
 
 __all__ = ["MobileNetV1", "MobileNetV2", "mobilenet_v1", "mobilenet_v2", "V1_BLOCKS",
            "V2_SETTINGS", "separable_cost", "V1_CONFIGS", "V2_CONFIGS"]
@@ -54,17 +55,6 @@ def separable_cost(kernel, in_channels, out_channels, feature_size, alpha=1.0, r
     return int(round(madds)), madds / standard
 
 
-def _glorot_init(module):
-    for m in module.modules():
-        if isinstance(m, (nn.Conv2d, nn.Linear)):
-            nn.init.xavier_uniform_(m.weight)
-            if m.bias is not None:
-                nn.init.zeros_(m.bias)
-        elif isinstance(m, nn.BatchNorm2d):
-            nn.init.ones_(m.weight)
-            nn.init.zeros_(m.bias)
-
-
 class MobileNetV1(nn.Module):
     """MobileNet V1 (V-23). ``MobileNetV1(num_classes=1000, alpha=1.0, dropout=1e-3)``; any
     input size divisible by 32 (224 rho for the resolution multiplier)."""
@@ -81,7 +71,7 @@ class MobileNetV1(nn.Module):
         self.pool = GlobalAvgPool2d()
         self.classifier = nn.Sequential(nn.Dropout(dropout), nn.Linear(c, num_classes))
         self.alpha, self.last_channel = alpha, c
-        _glorot_init(self)
+        init_weights(self, "glorot")
 
     def forward(self, x):
         return self.classifier(self.pool(self.features(x)))
@@ -108,7 +98,7 @@ class MobileNetV2(nn.Module):
         self.pool = GlobalAvgPool2d()
         self.classifier = nn.Sequential(nn.Dropout(dropout), nn.Linear(last_channel, num_classes))
         self.width_mult, self.last_channel = width_mult, last_channel
-        _glorot_init(self)
+        init_weights(self, "glorot")
 
     def forward(self, x):
         return self.classifier(self.pool(self.features(x)))

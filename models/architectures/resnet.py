@@ -19,20 +19,9 @@ Parameter names follow torchvision (``conv1``, ``bn1``, ``layer1.0.conv1`` ...,
 """
 from minigrad import nn
 
-from .blocks import BasicBlock, GlobalAvgPool2d, scale_width
+from .blocks import BasicBlock, GlobalAvgPool2d, init_weights, scale_width
 
 __all__ = ["ResNet", "CifarResNet", "resnet34", "cifar_resnet", "CONFIGS", "CIFAR_CONFIGS"]
-
-
-def _he_init(module):
-    for m in module.modules():
-        if isinstance(m, nn.Conv2d):
-            nn.init.kaiming_normal_(m.weight, mode="fan_in", nonlinearity="relu")
-            if m.bias is not None:
-                nn.init.zeros_(m.bias)
-        elif isinstance(m, nn.BatchNorm2d):
-            nn.init.ones_(m.weight)
-            nn.init.zeros_(m.bias)
 
 
 def _stage(in_channels, out_channels, blocks, stride, shortcut, block):
@@ -61,7 +50,7 @@ class ResNet(nn.Module):
         self.num_stages = len(layers)
         self.avgpool = GlobalAvgPool2d()
         self.fc = nn.Linear(c, num_classes)
-        _he_init(self)
+        init_weights(self, "he", (nn.Conv2d,))
 
     def features(self, x):
         x = self.maxpool(self.relu(self.bn1(self.conv1(x))))
@@ -92,7 +81,7 @@ class CifarResNet(nn.Module):
         self.depth = 6 * n + 2
         self.avgpool = GlobalAvgPool2d()
         self.fc = nn.Linear(c, num_classes)
-        _he_init(self)
+        init_weights(self, "he", (nn.Conv2d,))
 
     def features(self, x):
         x = self.relu(self.bn1(self.conv1(x)))

@@ -21,15 +21,9 @@ import numpy as np
 import minigrad as mg
 from minigrad import nn
 
+from ..architectures.blocks import init_weights
+
 __all__ = ["SiameseBase", "SiameseNet", "siamese", "bce_with_logits", "CONFIGS"]
-
-
-def _glorot(module):
-    for m in module.modules():
-        if isinstance(m, (nn.Conv2d, nn.Linear)):
-            nn.init.xavier_uniform_(m.weight)
-            if m.bias is not None:
-                nn.init.zeros_(m.bias)
 
 
 class SiameseBase(nn.Module):
@@ -65,7 +59,7 @@ class SiameseNet(nn.Module):
                                 in_channels)
         self.head = nn.Linear(hidden, 1)
         self.input_shape = (2, in_channels) + tuple(input_size)
-        _glorot(self)
+        init_weights(self, "glorot")
 
     def embed(self, x):
         return self.base(x)

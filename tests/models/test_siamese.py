@@ -142,8 +142,8 @@ def test_orl_stand_in_layout_and_difficulty(faces, tmp_path):
     np.testing.assert_array_equal(orl_faces.read_pgm(str(tmp_path / "c.pgm")), [[0, 1, 2], [3, 4, 5]])
     np.testing.assert_array_equal(orl_faces.make_orl_faces(2, 5)[0], orl_faces.make_orl_faces(2, 5)[0])
     # nearest-neighbour identification on pixels: clearly above chance, not perfect
-    imgs = pairs.prepare_images(x)
-    acc = pairs.knn_one_shot(imgs, pairs.one_shot_trials(s, 40, 300, "clean", seed=0))
+    imgs = pairs.prepare_images(x, downsample=2)                  # 56x46: same ranking, 4x cheaper
+    acc = pairs.knn_one_shot(imgs, pairs.one_shot_trials(s, 40, 100, "clean", seed=0))
     assert 0.1 < acc < 0.9
     acc4 = pairs.knn_one_shot(imgs, pairs.one_shot_trials(s, 4, 300, "clean", seed=0))
     assert 0.4 < acc4 < 0.99
