@@ -21,6 +21,21 @@ def _taps(kh, kw, sh, sw, dh, dw, oh, ow):
                 slice(j * dw, j * dw + sw * (ow - 1) + 1, sw)
 
 
+# ----------------------------------------------------------------------------- im2col
+
+def im2col_ref(x, kh, kw, sh, sw, dh, dw, oh, ow, batch_inner=False):
+    """The windows of padded ``x`` ``[N, C, Hp, Wp]`` copied to ``[N, C, kh, kw, OH, OW]``, or
+    to ``[C, kh, kw, N, OH, OW]`` with ``batch_inner`` (the whole-batch GEMM layout)."""
+    n, c = x.shape[:2]
+    out = np.empty_like(x, shape=(c, kh, kw, n, oh, ow) if batch_inner else (n, c, kh, kw, oh, ow))
+    for i, j, rows, cols in _taps(kh, kw, sh, sw, dh, dw, oh, ow):
+        if batch_inner:
+            out[:, i, j] = x[:, :, rows, cols].transpose(1, 0, 2, 3)
+        else:
+            out[:, :, i, j] = x[:, :, rows, cols]
+    return out
+
+
 # ----------------------------------------------------------------------------- col2im
 
 def col2im_ref(col, hp, wp, sh, sw, dh, dw):
@@ -59,6 +74,29 @@ def _dot(x, xo, xs, y, yo, n):
         for k in range(n):
             acc += x[xo + uint64(k * xs)] * y[yo + uint64(k)]
     return acc
+
+
+@njit(parallel=True, cache=True)
+def im2col_numba(x, kh, kw, sh, sw, dh, dw, oh_, ow_, batch_inner=False):
+    n_, c_, hp, wp = x.shape
+    out = np.empty((c_, kh, kw, n_, oh_, ow_) if batch_inner else (n_, c_, kh, kw, oh_, ow_), x.dtype)
+    src, dst = np.ascontiguousarray(x).reshape(-1), out.reshape(-1)
+    for nc in prange(n_ * c_):
+        n, c = nc // c_, nc % c_
+        for i in range(kh):
+            for j in range(kw):
+                tap = (c * kh + i) * kw + j
+                plane = (tap * n_ + n) if batch_inner else (nc * kh + i) * kw + j
+                for oh in range(oh_):
+                    do = uint64((plane * oh_ + oh) * ow_)
+                    so = uint64((nc * hp + oh * sh + i * dh) * wp + j * dw)
+                    if sw == 1:
+                        for k in range(ow_):
+                            dst[do + uint64(k)] = src[so + uint64(k)]
+                    else:
+                        for k in range(ow_):
+                            dst[do + uint64(k)] = src[so + uint64(k * sw)]
+    return out
 
 
 @njit(parallel=True, cache=True, fastmath=True)

@@ -2,9 +2,10 @@
 
 Layout NCHW, PyTorch signatures. How a convolution is computed (engine-ops E-15):
 
-* **forward**: pad X, take every kh x kw window as a strided *view* (no copy), copy it once into
-  ``cols = [N, G, C_g*kh*kw, OH*OW]`` (the im2col matrix, per sample and group) and do one GEMM
-  per (sample, group): ``Y = W_col @ cols (+ b)``, with ``W_col = [G, C_out/G, C_g*kh*kw]``.
+* **forward**: pad X, copy every kh x kw window once into ``cols = [N, G, C_g*kh*kw, OH*OW]``
+  (the im2col matrix, per sample and group; ``kernels/cpu/conv.py``) and do one GEMM per
+  (sample, group): ``Y = W_col @ cols (+ b)``, with ``W_col = [G, C_out/G, C_g*kh*kw]``. Small
+  images put the whole batch in one GEMM instead (``cols = [G, C_g*kh*kw, N*OH*OW]``).
   1x1 convolutions with stride 1 and no padding need no im2col: ``cols`` is X reshaped.
 * **backward**: ``dW = sum_n dY_n @ cols_nᵀ`` (one GEMM per sample and group; the columns are
   rebuilt from the padded input, a few samples at a time so they stay in cache);
@@ -31,7 +32,6 @@ from kernels import dispatch
 from kernels.cpu import conv as _K
 
 from ..autograd import Function, is_grad_enabled
-from ..backend import get_array_module
 from ..tensor import Tensor
 
 __all__ = ["conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d", "conv_transpose2d_same",
@@ -121,18 +121,6 @@ def crop2d(x, pads):
     return x[:, :, top:h - bottom, left:w - right]
 
 
-def windows(x, kh, kw, sh, sw, dh, dw, oh, ow):
-    """Every window of ``x`` ``[N, C, H, W]`` as a read-only strided view ``[N, C, kh, kw, OH, OW]``
-    (``view[n, c, i, j, p, q] = x[n, c, p*sh + i*dh, q*sw + j*dw]``), no copy."""
-    xp = get_array_module(x)
-    n, c = x.shape[:2]
-    s0, s1, s2, s3 = x.strides
-    shape, strides = (n, c, kh, kw, oh, ow), (s0, s1, s2 * dh, s3 * dw, s2 * sh, s3 * sw)
-    if xp is np:
-        return np.lib.stride_tricks.as_strided(x, shape, strides, writeable=False)
-    return xp.lib.stride_tricks.as_strided(x, shape, strides)
-
-
 def _geometry(x_shape, w_shape, pads, stride, dilation):
     """(OH, OW) of a conv of ``x_shape`` by ``w_shape`` with per-side ``pads``."""
     h, w = x_shape[2:]
@@ -153,8 +141,8 @@ def im2col(xpad, kh, kw, stride, dilation, oh, ow, groups=1):
     n, c = xpad.shape[:2]
     if kh == kw == 1 and stride == (1, 1):
         return xpad.reshape(n, groups, c // groups, oh * ow)       # 1x1: X itself, no copy
-    view = windows(xpad, kh, kw, *stride, *dilation, oh, ow)
-    return np.ascontiguousarray(view).reshape(n, groups, (c // groups) * kh * kw, oh * ow)
+    fn = dispatch(xpad, _K.im2col_ref, _K.im2col_numba)
+    return fn(xpad, kh, kw, *stride, *dilation, oh, ow).reshape(n, groups, (c // groups) * kh * kw, oh * ow)
 
 
 # im2col columns are built and consumed a few samples at a time: ~4 MiB of columns per GEMM
@@ -180,9 +168,9 @@ def _wide(n, l):
 def _wide_cols(xpad, kh, kw, stride, dilation, oh, ow, groups):
     """[G, C_g*kh*kw, N*OH*OW] columns of the whole batch (one strided copy)."""
     n, c = xpad.shape[:2]
-    view = windows(xpad, kh, kw, *stride, *dilation, oh, ow)
-    view = view.reshape(n, groups, c // groups, kh, kw, oh, ow).transpose(1, 2, 3, 4, 0, 5, 6)
-    return np.ascontiguousarray(view).reshape(groups, (c // groups) * kh * kw, n * oh * ow)
+    fn = dispatch(xpad, _K.im2col_ref, _K.im2col_numba)
+    return fn(xpad, kh, kw, *stride, *dilation, oh, ow, True).reshape(
+        groups, (c // groups) * kh * kw, n * oh * ow)
 
 
 def _wide_grad(g, groups):

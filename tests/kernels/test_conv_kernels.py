@@ -100,3 +100,22 @@ def test_gpu_kernels_match_references(geom):
                                K.depthwise_conv_ref(x, w, sh, sw, dh, dw, oh, ow), atol=1e-12)
     np.testing.assert_allclose(G.depthwise_conv_grad_input(cp.asarray(g), cp.asarray(w), hp, wp, sh, sw, dh, dw).get(),
                                K.depthwise_conv_grad_input_ref(g, w, hp, wp, sh, sw, dh, dw), atol=1e-12)
+
+
+@pytest.mark.parametrize("geom", GEOMS)
+@pytest.mark.parametrize("batch_inner", [False, True])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_im2col(geom, batch_inner, dtype):
+    n, c, kh, kw, oh, ow, sh, sw, dh, dw = geom
+    hp, wp = _canvas(geom)
+    x = np.random.default_rng(3).standard_normal((n, c, hp, wp)).astype(dtype)
+    loop = np.empty((n, c, kh, kw, oh, ow), dtype)
+    for a, b, i, j, p, q in np.ndindex(*loop.shape):
+        loop[a, b, i, j, p, q] = x[a, b, p * sh + i * dh, q * sw + j * dw]
+    if batch_inner:
+        loop = loop.transpose(1, 2, 3, 0, 4, 5)
+    ref = K.im2col_ref(x, kh, kw, sh, sw, dh, dw, oh, ow, batch_inner)
+    np.testing.assert_array_equal(ref, loop)
+    got = K.im2col_numba(x, kh, kw, sh, sw, dh, dw, oh, ow, batch_inner)
+    assert got.dtype == dtype and got.flags.c_contiguous
+    np.testing.assert_array_equal(got, loop)
