@@ -42,20 +42,30 @@ def load_subjects(dataset="faces", config="book", book_reshape=False, seed=0):
     raise ValueError(f"unknown dataset {dataset!r}: expected 'faces' or 'digits'")
 
 
-def pair_arrays(images, subjects, n_pairs, protocol="clean", seed=42):
-    """Training and validation pair arrays ``([N, 2, 1, H, W], labels [N])`` per protocol."""
-    left, right, labels = pairs.make_pairs(subjects, n_pairs, seed)
+def pair_arrays(images, subjects, n_pairs, protocol="clean", seed=42, train_ids=None):
+    """Training and validation pair arrays ``([N, 2, 1, H, W], labels [N])`` per protocol;
+    ``train_ids``: build the pairs from these subjects only (held-out evaluation)."""
+    keep = np.arange(len(subjects)) if train_ids is None else \
+        np.flatnonzero(np.isin(subjects, train_ids))
+    left, right, labels = pairs.make_pairs(np.asarray(subjects)[keep], n_pairs, seed)
+    left, right = keep[left], keep[right]
     (lt, rt, yt), (lv, rv, yv) = pairs.split_pairs(left, right, labels, protocol, 0.1, seed)
     stack = lambda l, r: np.stack([images[l], images[r]], axis=1)          # noqa: E731
     return (stack(lt, rt), yt), (stack(lv, rv), yv)
 
 
 def train(dataset="faces", config="book", protocol="clean", book_reshape=False, epochs=None,
-          seed=0, verbose=False, n_pairs=None):
+          seed=0, verbose=False, n_pairs=None, held_out=False):
     """Train V-26 (Adam 1e-3, batch 64, 10 epochs, BCE) on pairs; returns
-    ``(model, trainer, images, subjects)``."""
+    ``(model, trainer, images, subjects)``. ``held_out=True`` (clean-protocol option) trains on
+    3/4 of the subjects (30 of 40) and sets ``model.test_subjects`` to the others, for
+    :func:`evaluate_n_way` (n <= 10 there)."""
     x, subjects = load_subjects(dataset, config, book_reshape, seed)
-    (xt, yt), (xv, yv) = pair_arrays(x, subjects, n_pairs or N_PAIRS[config], protocol)
+    train_ids = test_ids = None
+    if held_out:
+        train_ids, test_ids = pairs.held_out_split(subjects, 3 * len(np.unique(subjects)) // 4, seed)
+    (xt, yt), (xv, yv) = pair_arrays(x, subjects, n_pairs or N_PAIRS[config], protocol,
+                                     train_ids=train_ids)
     mg.manual_seed(seed)
     model = SiameseNet(**{**CONFIGS[config], "input_size": x.shape[2:]})
     loader = DataLoader(TensorDataset(xt, yt), batch_size=64, shuffle=True, seed=seed)
@@ -64,19 +74,22 @@ def train(dataset="faces", config="book", protocol="clean", book_reshape=False, 
                       metrics={"acc": lambda y, out: model.accuracy(out, y)}, progress=None if verbose else False,
                       verbose=verbose)
     trainer.fit(epochs=epochs or (10 if config == "book" else 2))
+    model.test_subjects = test_ids
     return model, trainer, x, subjects
 
 
 def evaluate_n_way(model, images, subjects, n_ways=pairs.N_WAYS, trials=1000, protocol="clean",
                    seed=0):
     """``{n: (siamese accuracy, nearest-neighbour accuracy)}`` over ``trials`` trials each;
-    n larger than the number of subjects is skipped in the clean protocol."""
+    n larger than the number of subjects is skipped in the clean protocol. Trials use only
+    ``model.test_subjects`` when set (held-out evaluation)."""
     out = {}
-    k = len(np.unique(subjects))
+    subset = getattr(model, "test_subjects", None)
+    k = len(np.unique(subjects)) if subset is None else len(subset)
     for n in n_ways:
         if protocol == "clean" and n > k:
             continue
-        t = pairs.one_shot_trials(subjects, n, trials, protocol, seed + n)
+        t = pairs.one_shot_trials(subjects, n, trials, protocol, seed + n, subset=subset)
         out[n] = (pairs.model_one_shot(model, images, t, protocol),
                   pairs.knn_one_shot(images, t, protocol))
     return out

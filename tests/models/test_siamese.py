@@ -168,6 +168,27 @@ def test_digits_real_data_one_shot_beats_chance():
     assert knn_acc > 0.4
 
 
+def test_held_out_subjects_are_unseen_in_training(monkeypatch):
+    seen = {}
+    real = run.pair_arrays
+
+    def spy(images, subjects, n_pairs, protocol="clean", seed=42, train_ids=None):
+        out = real(images, subjects, n_pairs, protocol, seed, train_ids)
+        seen["ids"] = train_ids
+        return out
+    monkeypatch.setattr(run, "pair_arrays", spy)
+    model, _, x, subjects = run.train("faces", "tiny", epochs=1, n_pairs=64, held_out=True)
+    train_ids, test_ids = seen["ids"], model.test_subjects
+    assert len(train_ids) == 7 and len(test_ids) == 3 and not set(train_ids) & set(test_ids)
+    (xt, _), _ = real(x, subjects, 64, train_ids=train_ids)
+    pool = {x[i].tobytes() for i in np.flatnonzero(np.isin(subjects, train_ids))}
+    assert all(img.tobytes() in pool for img in xt[:, 0]) and all(img.tobytes() in pool for img in xt[:, 1])
+    table = run.evaluate_n_way(model, x, subjects, n_ways=(2, 3, 4), trials=20)
+    assert set(table) == {2, 3}                              # 3 held-out subjects: n <= 3
+    t = pairs.one_shot_trials(subjects, 3, 50, subset=test_ids)
+    assert set(subjects[t.ravel()]) <= set(test_ids)
+
+
 @pytest.mark.slow
 def test_faces_tiny_run_beats_chance_at_every_n():
     model, trainer, x, subjects = run.train("faces", "tiny", epochs=4)
