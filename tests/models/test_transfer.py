@@ -353,3 +353,23 @@ def test_load_torch_npz_lists_mismatched_keys(tmp_path):
         weights.load_torch_npz(ours, str(tmp_path / "w.npz"))
     missing, unexpected = weights.load_torch_npz(ours, str(tmp_path / "w.npz"), strict=False)
     assert missing == ["features.0.bias"] and unexpected == ["classifier.9.weight"]
+
+
+def test_source_model_training_steps_lower_the_loss():
+    from arch_checks import train_steps
+    x, y = protocol.load_task("digits_0_4", "train", "tiny")
+    assert set(np.unique(y)) == set(range(5)) and x.shape[1:] == (1, 28, 28)
+    xs, ys = protocol.load_task("digits_5_9", "test", "tiny")
+    assert set(np.unique(ys)) == set(range(5))                       # relabelled 5..9 -> 0..4
+    mg.manual_seed(0)
+    model = vgg_s("tiny", in_channels=1)
+    first, last = train_steps(model, mg.tensor(x[:32]), mg.tensor(y[:32]), F.cross_entropy,
+                              steps=6, lr=3e-3)
+    assert last < first
+
+
+def test_shapes_pipeline_tasks():
+    x, y = protocol.load_task("shapes_5_6", "train", "tiny")
+    assert x.shape[1:] == (3, 32, 32) and set(np.unique(y)) == {0, 1} and len(x) <= 600
+    xf, yf = protocol.load_task("faces", "train")
+    assert xf.shape[1:] == (3, 32, 32) and set(np.unique(yf)) == {0, 1}
