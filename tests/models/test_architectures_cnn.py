@@ -16,6 +16,7 @@ TINY = {
     "V-17": (lenet.lenet5, (1, 32, 32), 10),
     "V-18": (alexnet.alexnet, (3, 227, 227), 10),
     "V-19": (vgg.vgg, (3, 32, 32), 10),
+    "V-19a": (lambda c: vgg.vgg("vgg19" if c == "book" else "tiny", depth=19), (3, 32, 32), 10),
     "V-19b": (lambda c: vgg.vgg("cifar" if c == "book" else "tiny"), (3, 32, 32), 10),
     "V-20": (resnet.resnet34, (3, 32, 32), 10),
     "V-21": (resnet.cifar_resnet, (3, 32, 32), 10),
@@ -24,7 +25,7 @@ TINY = {
     "V-23": (mobilenet.mobilenet_v1, (3, 32, 32), 10),
     "V-24": (mobilenet.mobilenet_v2, (3, 32, 32), 10),
 }
-BOOK_CLASSES = {"V-17": 10, "V-18": 1000, "V-19": 1000, "V-19b": 10, "V-20": 1000, "V-21": 10,
+BOOK_CLASSES = {"V-17": 10, "V-18": 1000, "V-19": 1000, "V-19a": 1000, "V-19b": 10, "V-20": 1000, "V-21": 10,
                 "V-22": 1000, "V-22b": 10, "V-23": 1000, "V-24": 1000}
 
 
@@ -51,7 +52,7 @@ def test_tiny_forward_shape(model_id):
     assert np.isfinite(out.numpy()).all()
 
 
-_BIG = {"V-18", "V-19"}     # 61 M / 138 M parameters: ~10 s of initialisation on 2 busy cores
+_BIG = {"V-18", "V-19", "V-19a"}     # 61 M / 138 M parameters: ~10 s of initialisation on 2 busy cores
 
 
 @pytest.mark.parametrize("model_id", [pytest.param(k, marks=pytest.mark.slow) if k in _BIG else k
