@@ -26,7 +26,7 @@ import numpy as np
 from kernels import dispatch
 from kernels.cpu import pooling as _K
 
-from ..autograd import Function
+from ..autograd import Function, is_grad_enabled
 from ..backend import get_array_module
 from ..tensor import Tensor
 from .conv import crop2d, gpu_kernel, ntuple, pad2d, resolve_padding
@@ -91,19 +91,21 @@ def _pool_args(op, x, kernel_size, stride, padding, dilation, ceil_mode):
 class MaxPool2d(Function):
     """y = max over each window of the -inf padded input (first maximum on ties);
     dX: each dY goes to its window's argmax cell (overlaps accumulate), padding cropped.
-    Outputs (y, flat indices h*W + w into each input plane); the indices carry no gradient."""
-    save_inputs = False
+    Outputs (y, flat indices h*W + w into each input plane); the indices carry no gradient.
+    The kernel == stride path keeps the input and a private copy of y (so an in-place op on
+    the output cannot corrupt the gradient); the input's version is checked."""
     nondiff_outputs = (1,)
 
-    def forward(self, x, kernel, stride, dilation, pads, outs, indices):
+    def forward(self, x, kernel, stride, dilation, pads, outs, indices, need=True):
         n, c, h, w = x.shape
         kh, kw = kernel
         self.args = (x.shape, kernel, stride, dilation, pads)
         if kernel == stride and not any(pads) and dilation == (1, 1) and not indices:
             # non-overlapping windows: only the maxima (the backward finds the first max again)
             y = _K.max_pool2d_max_ref(x, kh, kw, *outs)
-            xc = x[:, :, :outs[0] * kh, :outs[1] * kw]
-            self.x, self.y, self.arg = xc, y, None
+            if need:
+                self.x, self.y = x[:, :, :outs[0] * kh, :outs[1] * kw], y.copy()
+            self.arg = None
             return y, np.zeros_like(y, shape=(0,), dtype=np.int64)
         xpad = np.ascontiguousarray(pad2d(x, pads, -np.inf))
         fn = dispatch(xpad, _K.max_pool2d_ref, _K.max_pool2d_numba, gpu_kernel("pooling", "max_pool2d"))
@@ -140,7 +142,8 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     kernel, stride, dilation, pads, outs, _ = _pool_args(op, input, kernel_size, stride, padding,
                                                          dilation, ceil_mode)
     y, idx = MaxPool2d.apply(input, kernel=kernel, stride=stride, dilation=dilation, pads=pads,
-                             outs=outs, indices=bool(return_indices))
+                             outs=outs, indices=bool(return_indices),
+                             need=is_grad_enabled() and input.requires_grad)
     return (y, idx) if return_indices else y
 
 

@@ -158,3 +158,18 @@ def test_unpool_rejects_indices_from_a_different_pooling_call():
         F.max_unpool2d(y, y, 2)
     with pytest.raises(ValueError, match="output_size"):
         F.max_unpool2d(y, idx, 2, output_size=(9, 9))
+
+
+def test_in_place_changes_cannot_corrupt_the_max_pool_gradient():
+    a = np.random.default_rng(3).standard_normal((1, 1, 4, 4))
+    x = t(a, True)
+    y = F.max_pool2d(x, 2)
+    y.data[...] = 0.0                 # the output changed behind the op's back
+    y.backward(t(np.ones((1, 1, 2, 2))))
+    assert x.grad.numpy().sum() == 4 and (x.grad.numpy()[0, 0] == 1).sum() == 4
+    x2 = t(a, True)
+    y2 = F.max_pool2d(x2, 2)
+    with mg.no_grad():
+        x2.add_(1.0)                  # a true in-place write: bumps the version
+    with pytest.raises(RuntimeError, match="modified by an in-place operation"):
+        y2.backward(t(np.ones((1, 1, 2, 2))))
