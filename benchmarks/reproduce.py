@@ -374,9 +374,15 @@ def _train(framework, model_id, seed, steps, epochs, eval_batch=1000, switch=Non
 def _overrides(switch):
     """``"loss=sigmoid_bce"`` → ``{"loss": "sigmoid_bce"}`` (a book-faithful switch);
     ``"dtype=float64"`` trains both twins in float64 (is a disagreement float32 rounding?)."""
+    import ast
+
     if not switch:
         return {}
     key, _, value = switch.partition("=")
+    try:
+        value = ast.literal_eval(value)        # numbers, tuples, booleans
+    except (ValueError, SyntaxError):
+        pass                                   # a plain string such as sigmoid_bce
     return {key: value}
 
 
