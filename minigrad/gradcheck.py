@@ -79,6 +79,9 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, fast=False, seed=0,
     checked by passing them in ``inputs`` too. Returns True, or raises :class:`GradcheckError`
     (returns False instead when ``raise_exception=False``)."""
     inputs = tuple(inputs) if isinstance(inputs, (tuple, list)) else (inputs,)
+    # a non-leaf input (e.g. x.double()) is checked as a leaf of its own: fn sees a detached copy
+    inputs = tuple(t.detach().requires_grad_() if isinstance(t, Tensor) and t.requires_grad
+                   and not t.is_leaf else t for t in inputs)
     checked = [(i, t) for i, t in enumerate(inputs) if isinstance(t, Tensor) and t.requires_grad]
     if not checked:
         raise ValueError("gradcheck: no input tensor has requires_grad=True")

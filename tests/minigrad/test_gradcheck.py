@@ -77,3 +77,10 @@ def test_checks_parameters_used_inside_the_function():
     w = leaf((3,), 2)
     x = leaf((3,), 3)
     assert mg.gradcheck(lambda inp, *params: (inp * w).sigmoid(), (x, w))
+
+
+def test_non_leaf_inputs_are_checked_as_leaves():
+    x = mg.randn(4, 3, requires_grad=True)          # float32 leaves, as in the README
+    w = mg.randn(3, 2, requires_grad=True)
+    assert mg.gradcheck(lambda a, b: (a @ b).tanh(), (x.double(), w.double()))
+    assert x.grad is None and w.grad is None        # the original leaves are untouched
