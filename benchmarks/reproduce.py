@@ -494,10 +494,11 @@ def _agreement(runs, rtol=1e-3):
 
 def write_table():
     """Rebuild results/reproduce.md from every results/reproduce-*.json."""
-    rows, facts = [], None
+    rows, facts, records = [], None, []
     for path in sorted(glob.glob(os.path.join(RESULTS, "reproduce-V-*.json"))):
         with open(path) as f:
             rec = json.load(f)
+        records.append(rec)
         facts = rec["hardware"]
         book = rec["book_length"]
         book_len = f"{book['steps']} steps" if book["steps"] else f"{book['epochs']} epochs"
@@ -542,6 +543,36 @@ def write_table():
     os.makedirs(RESULTS, exist_ok=True)
     with open(os.path.join(RESULTS, "reproduce.md"), "w") as f:
         f.write("\n".join(lines))
+    _chart(records, os.path.join(RESULTS, "reproduce.png"))
+
+
+def _chart(records, path):
+    """Test accuracy of minigrad and its PyTorch twin per run (PNG; skipped without
+    matplotlib)."""
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return
+    recs = [r for r in records if {"minigrad", "torch"} <= set(r["runs"])]
+    if not recs:
+        return
+    labels = [r["id"] + (f"\n{r['switch']}" if r.get("switch") else "") for r in recs]
+    xs = range(len(recs))
+    fig, ax = plt.subplots(figsize=(max(6, 0.7 * len(recs)), 4))
+    for k, (fw, color) in enumerate((("minigrad", "tab:blue"), ("torch", "tab:orange"))):
+        ax.bar([x + (k - 0.5) * 0.38 for x in xs],
+               [r["runs"][fw]["test_accuracy"] for r in recs], 0.38, label=fw, color=color)
+    ax.set_xticks(list(xs))
+    ax.set_xticklabels(labels, fontsize=7)
+    ax.set_ylabel("test accuracy")
+    ax.set_ylim(0, 1)
+    ax.set_title("minigrad vs identical PyTorch twin (same init, data, batch order)")
+    ax.legend(loc="lower right")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
 
 
 def run(argv=None):
