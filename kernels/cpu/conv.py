@@ -2,7 +2,8 @@
 
 Each kernel has a plain NumPy reference (``*_ref``, vectorised over the batch and channels,
 looping only over the kh*kw kernel taps) and a Numba version (``*_numba``) that loops over
-every element, parallel over (sample, channel) pairs so no two threads write the same cell.
+every element; the depthwise kernels run parallel over (sample, channel) pairs (or channels
+for the weight gradient) so no two threads write the same cell.
 ``kernels.dispatch`` picks one; ``MINIGRAD_NUMBA=0`` selects the references. The references
 use only ``np.*`` functions and array methods, so they also run on CuPy arrays.
 
@@ -76,12 +77,16 @@ def _dot(x, xo, xs, y, yo, n):
     return acc
 
 
-@njit(parallel=True, cache=True)
+# im2col and col2im run between the GEMMs of one conv (a few samples at a time): they are
+# serial on purpose, so Numba's OpenMP pool and OpenBLAS's threads never take turns spinning
+# on the same cores; the GEMMs carry the conv's parallelism.
+
+@njit(cache=True)
 def im2col_numba(x, kh, kw, sh, sw, dh, dw, oh_, ow_, batch_inner=False):
     n_, c_, hp, wp = x.shape
     out = np.empty((c_, kh, kw, n_, oh_, ow_) if batch_inner else (n_, c_, kh, kw, oh_, ow_), x.dtype)
     src, dst = np.ascontiguousarray(x).reshape(-1), out.reshape(-1)
-    for nc in prange(n_ * c_):
+    for nc in range(n_ * c_):
         n, c = nc // c_, nc % c_
         for i in range(kh):
             for j in range(kw):
@@ -99,13 +104,13 @@ def im2col_numba(x, kh, kw, sh, sw, dh, dw, oh_, ow_, batch_inner=False):
     return out
 
 
-@njit(parallel=True, cache=True, fastmath=True)
+@njit(cache=True, fastmath=True)
 def col2im_numba(col, hp, wp, sh, sw, dh, dw):
     n_, c_, kh, kw, oh_, ow_ = col.shape
     out = np.zeros((n_, c_, hp, wp), col.dtype)
     src, dst = np.ascontiguousarray(col).reshape(-1), out.reshape(-1)
     one = src[0] * 0 + 1                     # 1 in the array dtype
-    for nc in prange(n_ * c_):
+    for nc in range(n_ * c_):
         for i in range(kh):
             for j in range(kw):
                 for oh in range(oh_):
