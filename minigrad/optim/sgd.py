@@ -43,6 +43,7 @@ class SGD(Optimizer):
                 buf = state["momentum_buffer"] = g.copy()
             else:
                 buf *= mu
-                buf += (1 - group["dampening"]) * g
+                damp = group["dampening"]
+                buf += g if damp == 0 else (1 - damp) * g
             g = g + mu * buf if group["nesterov"] else buf
         p.data -= group["lr"] * g
