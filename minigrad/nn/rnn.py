@@ -16,6 +16,8 @@ Beyond torch, for the books' Keras models (spec S-02..S-05, S-09, E-5, E-8):
   U(+-1/sqrt(hidden_size)) for everything);
 * ``input_dropout``/``recurrent_dropout``: variational dropout, masks drawn once per sequence
   (one per gate, Keras ``implementation=1``) and reused at every step; training mode only;
+* ``stateful=True``: the final state of a call (detached) is the initial state of the next call
+  with the same batch size when no ``hx`` is given (Keras ``stateful``; ``reset_states()``);
 * ``merge`` for bidirectional layers: ``"concat"`` (torch, default), ``"sum"``, ``"mul"``, ``"ave"``;
 * :func:`keras_to_torch_weights` / :func:`torch_to_keras_weights` / :func:`load_keras_weights`:
   Keras' ``[F, G*H]`` kernels and gate orders (LSTM i f c o, GRU z r h) <-> torch's layout;
@@ -89,7 +91,8 @@ class RNNBase(Module):
     def __init__(self, mode, input_size, hidden_size, num_layers=1, bias=True, batch_first=False,
                  dropout=0.0, bidirectional=False, device=None, dtype=None, *,
                  recurrent_activation="sigmoid", reset_after=True, unit_forget_bias=False,
-                 init="torch", input_dropout=0.0, recurrent_dropout=0.0, merge="concat"):
+                 init="torch", input_dropout=0.0, recurrent_dropout=0.0, merge="concat",
+                 stateful=False):
         super().__init__()
         name = type(self).__name__
         if mode not in _GATES:
@@ -115,6 +118,7 @@ class RNNBase(Module):
         self.unit_forget_bias, self.init_style = bool(unit_forget_bias), init
         self.input_dropout, self.recurrent_dropout = float(input_dropout), float(recurrent_dropout)
         self.merge = merge
+        self.stateful, self._carry = bool(stateful), None
         dtype = np.float32 if dtype is None else dtype
         G, H = _GATES[mode], self.hidden_size
         D = 2 if self.bidirectional else 1
@@ -188,6 +192,10 @@ class RNNBase(Module):
             input = F.transpose(input, 0, 1)
         T, N = input.shape[0], input.shape[1]
         lstm = self.mode == "LSTM"
+        if hx is None and self.stateful and self._carry is not None:
+            carried = self._carry[0] if lstm else self._carry
+            if carried.shape[1] == N:         # a new batch size starts from zeros again
+                hx = self._carry
         h0 = c0 = None
         if hx is not None:
             if lstm:
@@ -244,7 +252,13 @@ class RNNBase(Module):
             c_n = F.squeeze(c_n, 1) if lstm else None
         elif self.batch_first:
             output = F.transpose(output, 0, 1)
+        if self.stateful and not unbatched:
+            self._carry = detach_state((h_n, c_n) if lstm else h_n)
         return (output, (h_n, c_n)) if lstm else (output, h_n)
+
+    def reset_states(self):
+        """Forget the carried state of a ``stateful`` layer (Keras' ``reset_states``)."""
+        self._carry = None
 
     def _merge(self, outs):
         if len(outs) == 1:

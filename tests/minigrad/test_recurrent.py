@@ -349,3 +349,21 @@ def test_keras_weights_import_reorders_gates(mode, reset_after):
         np.testing.assert_allclose(a, b, atol=1e-15)
     with pytest.raises(ValueError, match="weight sets"):
         nn.rnn.load_keras_weights(m, [])
+
+
+def test_stateful_layer_carries_the_detached_state():
+    m = nn.GRU(3, 4, num_layers=2, stateful=True, dtype=np.float64)
+    x = mg.Tensor(np.random.default_rng(13).standard_normal((8, 2, 3)), requires_grad=True)
+    ref = nn.GRU(3, 4, num_layers=2, dtype=np.float64)
+    ref.load_state_dict(m.state_dict())
+    whole, _ = ref(x)
+    a, _ = m(x[:4])
+    b, _ = m(x[4:])                                        # continues from the carried state
+    np.testing.assert_allclose(np.concatenate([a.data, b.data]), whole.data, rtol=1e-12, atol=1e-14)
+    b.sum().backward()
+    assert np.all(x.grad.data[:4] == 0)                    # the carry is detached
+    m.reset_states()
+    again, _ = m(x[4:])
+    np.testing.assert_allclose(again.data, ref(x[4:])[0].data, atol=1e-14)
+    other, _ = m(mg.Tensor(np.zeros((2, 5, 3))))          # new batch size: zeros, no error
+    assert other.shape == (2, 5, 4)
