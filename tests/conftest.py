@@ -1,8 +1,18 @@
-"""Shared fixtures: deterministic seeds and the GPU marker."""
-import numpy as np
-import pytest
+"""Shared fixtures: deterministic seeds, the GPU and slow markers, single-threaded BLAS."""
+import os
+import sys
 
-import minigrad
+# One BLAS thread for the tests: on a loaded 2-core machine OpenBLAS threads spin against each
+# other (QR in init.orthogonal_ ran 12x slower with two). Only effective if NumPy is not yet
+# imported, which is the case unless a plugin imported it first.
+if "numpy" not in sys.modules:
+    for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(_var, "1")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+import minigrad  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
