@@ -39,8 +39,11 @@ def im2col_ref(x, kh, kw, sh, sw, dh, dw, oh, ow, batch_inner=False):
 
 # ----------------------------------------------------------------------------- col2im
 
-def col2im_ref(col, hp, wp, sh, sw, dh, dw):
-    """Sum every patch of ``col`` back into a zero ``[N, C, hp, wp]`` image (overlaps add)."""
+def col2im_ref(col, hp, wp, sh, sw, dh, dw, batch_inner=False):
+    """Sum every patch of ``col`` ``[N, C, kh, kw, OH, OW]`` (``[C, kh, kw, N, OH, OW]`` with
+    ``batch_inner``) back into a zero ``[N, C, hp, wp]`` image (overlaps add)."""
+    if batch_inner:
+        col = col.transpose(3, 0, 1, 2, 4, 5)
     n, c, kh, kw, oh, ow = col.shape
     out = np.zeros_like(col, shape=(n, c, hp, wp))
     for i, j, rows, cols in _taps(kh, kw, sh, sw, dh, dw, oh, ow):
@@ -105,16 +108,22 @@ def im2col_numba(x, kh, kw, sh, sw, dh, dw, oh_, ow_, batch_inner=False):
 
 
 @njit(cache=True, fastmath=True)
-def col2im_numba(col, hp, wp, sh, sw, dh, dw):
-    n_, c_, kh, kw, oh_, ow_ = col.shape
+def col2im_numba(col, hp, wp, sh, sw, dh, dw, batch_inner=False):
+    if batch_inner:
+        c_, kh, kw, n_, oh_, ow_ = col.shape
+    else:
+        n_, c_, kh, kw, oh_, ow_ = col.shape
     out = np.zeros((n_, c_, hp, wp), col.dtype)
     src, dst = np.ascontiguousarray(col).reshape(-1), out.reshape(-1)
     one = src[0] * 0 + 1                     # 1 in the array dtype
     for nc in range(n_ * c_):
+        n, c = nc // c_, nc % c_
         for i in range(kh):
             for j in range(kw):
+                tap = (c * kh + i) * kw + j
+                plane = (tap * n_ + n) if batch_inner else (nc * kh + i) * kw + j
                 for oh in range(oh_):
-                    so = uint64((((nc * kh + i) * kw + j) * oh_ + oh) * ow_)
+                    so = uint64((plane * oh_ + oh) * ow_)
                     do = uint64((nc * hp + oh * sh + i * dh) * wp + j * dw)
                     _axpy(one, src, so, 1, dst, do, sw, ow_)
     return out

@@ -36,6 +36,9 @@ def test_col2im(geom, dtype, tol):
     got = K.col2im_numba(col, hp, wp, sh, sw, dh, dw)
     assert got.dtype == dtype
     np.testing.assert_allclose(got, ref, rtol=tol, atol=tol)
+    inner = np.ascontiguousarray(col.transpose(1, 2, 3, 0, 4, 5))     # [C, kh, kw, N, OH, OW]
+    np.testing.assert_allclose(K.col2im_ref(inner, hp, wp, sh, sw, dh, dw, True), ref, rtol=tol, atol=tol)
+    np.testing.assert_allclose(K.col2im_numba(inner, hp, wp, sh, sw, dh, dw, True), ref, rtol=tol, atol=tol)
 
 
 def _depthwise_inputs(geom, m, dtype, seed=1):

@@ -190,15 +190,16 @@ def test_bad_input_raises_clear_errors(call, match):
     ("conv2d", {}, (3, 4, 1, 1)), ("conv2d", {"stride": 2, "padding": 1}, (3, 4, 1, 1)),
     ("conv_transpose2d", {"stride": 2, "padding": 1, "groups": 2}, (4, 3, 3, 3))])
 def test_gemm_layouts_give_the_same_results(monkeypatch, op, kw, wshape):
-    """Small images run one GEMM over the whole batch (OH*OW < WIDE_L); larger ones a few
-    samples at a time (CHUNK_BYTES of columns). Every layout gives the same results."""
+    """The columns are built a chunk of samples at a time (CHUNK_BYTES with one BLAS thread,
+    CHUNK_BYTES_THREADED with several); every chunking gives the same results."""
     from minigrad.functional import conv as conv_module
     rng = np.random.default_rng(6)
     xa, wa = rng.standard_normal((5, 4, 7, 6)), rng.standard_normal(wshape)
     results = []
-    for wide, chunk in ((10 ** 6, conv_module.CHUNK_BYTES), (0, conv_module.CHUNK_BYTES), (0, 1)):
-        monkeypatch.setattr(conv_module, "WIDE_L", wide)
+    for threads, chunk in ((1, 1 << 30), (1, 1), (2, 1 << 30), (2, 2000)):
+        monkeypatch.setattr(conv_module, "_BLAS_THREADS", threads)
         monkeypatch.setattr(conv_module, "CHUNK_BYTES", chunk)
+        monkeypatch.setattr(conv_module, "CHUNK_BYTES_THREADED", chunk)
         x, w = t(xa, True), t(wa, True)
         y = getattr(F, op)(x, w, **kw)
         y.backward(t(np.sin(np.arange(y.numel())).reshape(y.shape)))
