@@ -101,10 +101,11 @@ def test_vgg16_vgg19_alexnet_parameter_counts_match_their_layer_tables():
 # (correct) analytic gradient at h ~ 1e-7 (measured: h 1e-5 / 1e-6 / 1e-7 give 115 / -99.6 /
 # -105.52 against -105.52), so they are checked at 64x64 (2x2 final maps) with the finite-
 # difference step h = 1e-7 (same tolerances; at 64x64 V-24 still measured h 1e-5 / 1e-6 / 1e-7:
-# -27.95 / -30.24 / -30.7206214 against -30.7206216).
+# -27.95 / -30.24 / -30.7206214 against -30.7206216). ResNet-34 tiny (1x1 maps in layer4) too:
+# at h = 1e-6 one direction is off by 1.2e-3 relative, at 1e-7 it agrees.
 GRAD_INPUTS = {"V-18": 1, "V-20": 4, "V-23": 2, "V-24": 2}
 GRAD_SHAPES = {"V-23": (3, 64, 64), "V-24": (3, 64, 64)}
-GRAD_EPS = {"V-23": 1e-7, "V-24": 1e-7}
+GRAD_EPS = {"V-20": 1e-7, "V-23": 1e-7, "V-24": 1e-7}
 
 
 def _gradcheck_tiny(model_id, **kw):
