@@ -84,11 +84,11 @@ def _dot(x, xo, xs, y, yo, n):
 # serial on purpose, so Numba's OpenMP pool and OpenBLAS's threads never take turns spinning
 # on the same cores; the GEMMs carry the conv's parallelism.
 
-@njit(cache=True)
-def im2col_numba(x, kh, kw, sh, sw, dh, dw, oh_, ow_, batch_inner=False):
-    n_, c_, hp, wp = x.shape
-    out = np.empty((c_, kh, kw, n_, oh_, ow_) if batch_inner else (n_, c_, kh, kw, oh_, ow_), x.dtype)
-    src, dst = np.ascontiguousarray(x).reshape(-1), out.reshape(-1)
+@njit(cache=True, fastmath=True)
+def _patch_rows(img, col, n_, c_, kh, kw, hp, wp, oh_, ow_, sh, sw, dh, dw, batch_inner, scatter):
+    """Visit every row of every patch: copy the image row into the column row (im2col), or
+    add the column row back onto the image row (col2im, the adjoint)."""
+    one = img[0] * 0 + 1                     # 1 in the array dtype
     for nc in range(n_ * c_):
         n, c = nc // c_, nc % c_
         for i in range(kh):
@@ -96,36 +96,36 @@ def im2col_numba(x, kh, kw, sh, sw, dh, dw, oh_, ow_, batch_inner=False):
                 tap = (c * kh + i) * kw + j
                 plane = (tap * n_ + n) if batch_inner else (nc * kh + i) * kw + j
                 for oh in range(oh_):
-                    do = uint64((plane * oh_ + oh) * ow_)
-                    so = uint64((nc * hp + oh * sh + i * dh) * wp + j * dw)
-                    if sw == 1:
+                    co = uint64((plane * oh_ + oh) * ow_)
+                    io = uint64((nc * hp + oh * sh + i * dh) * wp + j * dw)
+                    if scatter:
+                        _axpy(one, col, co, 1, img, io, sw, ow_)
+                    elif sw == 1:
                         for k in range(ow_):
-                            dst[do + uint64(k)] = src[so + uint64(k)]
+                            col[co + uint64(k)] = img[io + uint64(k)]
                     else:
                         for k in range(ow_):
-                            dst[do + uint64(k)] = src[so + uint64(k * sw)]
+                            col[co + uint64(k)] = img[io + uint64(k * sw)]
+
+
+@njit(cache=True)
+def im2col_numba(x, kh, kw, sh, sw, dh, dw, oh_, ow_, batch_inner=False):
+    n_, c_, hp, wp = x.shape
+    out = np.empty((c_, kh, kw, n_, oh_, ow_) if batch_inner else (n_, c_, kh, kw, oh_, ow_), x.dtype)
+    _patch_rows(np.ascontiguousarray(x).reshape(-1), out.reshape(-1), n_, c_, kh, kw, hp, wp,
+                oh_, ow_, sh, sw, dh, dw, batch_inner, False)
     return out
 
 
-@njit(cache=True, fastmath=True)
+@njit(cache=True)
 def col2im_numba(col, hp, wp, sh, sw, dh, dw, batch_inner=False):
     if batch_inner:
         c_, kh, kw, n_, oh_, ow_ = col.shape
     else:
         n_, c_, kh, kw, oh_, ow_ = col.shape
     out = np.zeros((n_, c_, hp, wp), col.dtype)
-    src, dst = np.ascontiguousarray(col).reshape(-1), out.reshape(-1)
-    one = src[0] * 0 + 1                     # 1 in the array dtype
-    for nc in range(n_ * c_):
-        n, c = nc // c_, nc % c_
-        for i in range(kh):
-            for j in range(kw):
-                tap = (c * kh + i) * kw + j
-                plane = (tap * n_ + n) if batch_inner else (nc * kh + i) * kw + j
-                for oh in range(oh_):
-                    so = uint64((plane * oh_ + oh) * ow_)
-                    do = uint64((nc * hp + oh * sh + i * dh) * wp + j * dw)
-                    _axpy(one, src, so, 1, dst, do, sw, ow_)
+    _patch_rows(out.reshape(-1), np.ascontiguousarray(col).reshape(-1), n_, c_, kh, kw, hp, wp,
+                oh_, ow_, sh, sw, dh, dw, batch_inner, True)
     return out
 
 
