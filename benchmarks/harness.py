@@ -9,7 +9,7 @@ A benchmark module (``benchmarks/<name>.py``) defines
 and calls :func:`main` from its ``if __name__ == "__main__"`` block (or is run with
 ``python -m benchmarks NAME``). For each (backend, threads, dtype, device) the harness starts a
 fresh worker process that sets OMP/MKL/OpenBLAS/Numba thread counts before NumPy or torch is
-imported, pins itself to that many cores, warms up, calibrates an inner loop so that one
+imported, pins itself to that many cores (the quietest at start, or ``--cpus``), warms up, calibrates an inner loop so that one
 measurement lasts at least ``min_time`` seconds, and reports the median, the interquartile range
 and the minimum over ``repeats`` measurements (seconds per iteration). NumPy and torch never
 share a process (their thread pools interfere).
@@ -72,10 +72,32 @@ def _sync_for(backend, device):
     return lambda: None
 
 
-def worker(bench, backend, threads, dtype, device, repeats, min_time, warmup, only):
-    """Run one backend's cases in this process (called in a fresh subprocess)."""
+def quietest_cpus(n, interval=0.25):
+    """The ``n`` CPUs (of those this process may use) that were least busy over ``interval``
+    seconds, read from /proc/stat; the first ``n`` allowed CPUs where that is unavailable."""
     try:
-        os.sched_setaffinity(0, set(range(threads)))
+        allowed = sorted(os.sched_getaffinity(0))
+    except AttributeError:
+        return list(range(n))
+
+    def busy():
+        with open("/proc/stat") as f:
+            rows = [line.split() for line in f if line.startswith("cpu") and line[3].isdigit()]
+        return {int(r[0][3:]): sum(map(int, r[1:4])) + sum(map(int, r[6:9])) for r in rows}
+    try:
+        before = busy()
+        time.sleep(interval)
+        after = busy()
+    except (OSError, ValueError, IndexError):
+        return allowed[:n]
+    return sorted(sorted(allowed, key=lambda c: after.get(c, 0) - before.get(c, 0))[:n])
+
+
+def worker(bench, backend, threads, dtype, device, repeats, min_time, warmup, only, cpus=None):
+    """Run one backend's cases in this process (called in a fresh subprocess), pinned to
+    ``cpus`` (default: the ``threads`` quietest CPUs at start)."""
+    try:
+        os.sched_setaffinity(0, set(cpus or quietest_cpus(threads)))
     except (AttributeError, OSError):
         pass
     if backend == "torch":
@@ -134,7 +156,8 @@ def _spawn(bench, backend, threads, dtype, device, args):
     cmd = [sys.executable, "-m", "benchmarks.harness", "--worker", bench, "--backend", backend,
            "--threads", str(threads), "--dtype", dtype, "--device", device,
            "--repeats", str(args.repeats), "--min-time", str(args.min_time),
-           "--warmup", str(args.warmup)] + sum((["--only", o] for o in args.only or []), [])
+           "--warmup", str(args.warmup)] + sum((["--only", o] for o in getattr(args, "only", None) or []), []) + (
+           ["--cpus"] + [str(c) for c in args.cpus[:threads]] if getattr(args, "cpus", None) else [])
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     proc = subprocess.run(cmd, env=env, cwd=root, capture_output=True, text=True)
     if proc.returncode != 0:
@@ -169,6 +192,8 @@ def main(bench, argv=None, default_threads=(1,), default_dtypes=("float32",),
     p.add_argument("--min-time", type=float, default=0.2)
     p.add_argument("--warmup", type=int, default=3)
     p.add_argument("--only", action="append", help="run only cases whose name contains this")
+    p.add_argument("--cpus", type=int, nargs="*", default=None,
+                   help="pin workers to these CPUs (default: the quietest ones at each start)")
     p.add_argument("--out", default=None, help="JSON path (default benchmarks/results/<bench>-<device>.json)")
     args = p.parse_args(argv)
     if configs and args.threads is None and args.dtypes is None:
@@ -243,9 +268,10 @@ def _worker_cli():
     p.add_argument("--min-time", type=float, required=True)
     p.add_argument("--warmup", type=int, required=True)
     p.add_argument("--only", action="append")
+    p.add_argument("--cpus", type=int, nargs="*", default=None)
     a = p.parse_args()
     res = worker(a.worker, a.backend, a.threads, a.dtype, a.device, a.repeats, a.min_time,
-                 a.warmup, a.only)
+                 a.warmup, a.only, a.cpus)
     print(json.dumps(res))
 
 
