@@ -97,7 +97,49 @@ def make_cases(backend, dtype, device):
     return cases
 
 
-NOTES = """(no notes yet)"""
+NOTES = """
+**Targets, honestly.** On this run (the final code) the float64 CIFAR layer (0.55x), the
+2x2 max-pool (0.17x) and the depthwise layer (1.55x) meet their targets; the float32 CIFAR
+layer does not (1.47x with one thread, target 1.3x) and the two-thread numbers are not
+meaningful (see below). An earlier run of the same algorithms 10 minutes before (before
+im2col/col2im were merged into one Numba walk, same loops) on a quieter machine -- PyTorch's
+own one-thread CIFAR forward took 23 ms there and 49 ms here, though the 1-min load at the
+start was 3.1 there and 1.3 here -- measured CIFAR fwd+bwd float32 **1.03x** (rounds 1.23, 1.03, 1.03), two threads
+2.09x (rounds 0.78, 6.32, 2.09), float64 0.27x, max-pool 0.17x, depthwise 1.36x. The float32
+CIFAR target is therefore met only when the machine is quiet; the spread between runs is the
+load, not the code.
+
+**Why float32 convolutions trail PyTorch.** minigrad's convolution is im2col (every window
+copied once: 9x the input for a 3x3 kernel) plus GEMMs in NumPy's OpenBLAS;
+forward+backward costs three GEMMs, two im2col copies (the columns are rebuilt in backward
+rather than kept) and one col2im. PyTorch's float32 CPU path runs oneDNN direct-convolution
+kernels that never materialise the columns and sit closer to the FMA peak; its float64 path
+has no such kernels (plain im2col + GEMM, unbatched), which is why minigrad is ~2x faster
+there. The overhead of the columns shows most where the GEMMs are small: LeNet conv2 (8x8
+outputs; 2.4x forward) and the transposed convolution (16 overlapping taps scattered by
+col2im; 1.6-1.8x).
+
+**Depthwise.** Direct Numba loops over flat arrays with unsigned offsets (no views or
+negative-index checks in the inner loop, so LLVM vectorises it: 4x faster than the first
+version); forward ~2.3x PyTorch (padding is a separate copy), forward+backward within the
+2x target because PyTorch's depthwise backward is slow.
+
+**Max-pool 2x2.** kh*kw strided slices folded with ``np.maximum`` (a one-pass Numba loop
+measured 3x slower than the fold); the backward finds the first maximum again in Numba.
+
+**Threads and noise.** A 2-core VM shared with other agents' test runs and benchmarks (load
+averages 1-9 while these were measured). Two-thread runs are the least reliable: both
+backends fork/join thread pools on two cores that other processes also use, so single rounds
+differ by 10x and several minigrad medians are exact multiples of the 4 ms scheduler tick.
+Lessons kept in the code: with several BLAS threads, every per-sample GEMM is a pool
+fork/join (32 of them ran 3-5x slower on 2 threads than on 1), so the columns of up to 24 MiB
+of samples go through one GEMM; OpenBLAS ran dY @ colsᵀ up to 10x slower than cols @ dYᵀ on
+two threads, so dW is computed transposed; im2col/col2im are serial Numba loops because
+Numba's OpenMP pool and OpenBLAS's threads took turns spinning when a parallel kernel ran
+between GEMMs. No GPU was available for this task, so the CuPy kernels are untimed (and only
+tested where a GPU is present).
+"""
+
 
 
 def write_table(json_path=os.path.join(RESULTS, "conv-cpu.json"),
