@@ -165,38 +165,41 @@ def depthwise_conv_grad_weight_ref(g, x, m, kh, kw, sh, sw, dh, dw):
 
 
 @njit(parallel=True, cache=True, fastmath=True)
-def depthwise_conv_numba(x, w, sh, sw, dh, dw, oh_, ow_):
-    n_, c_, hp, wp = x.shape
+def _depthwise_rows(img, rows, w, n_, c_, hp, wp, oh_, ow_, sh, sw, dh, dw, to_image):
+    """For every output row of channel c*M + m and tap (i, j): rows += w * image row
+    (forward), or image row += w * rows (input gradient, the adjoint). Parallel over
+    (sample, channel) planes: no two threads write the same cell."""
     _, m_, kh, kw = w.shape
-    y = np.zeros((n_, c_ * m_, oh_, ow_), x.dtype)
-    xf, yf = np.ascontiguousarray(x).reshape(-1), y.reshape(-1)
     for nc in prange(n_ * c_):
         c = nc % c_
         for m in range(m_):
             for oh in range(oh_):
-                yo = uint64(((nc * m_ + m) * oh_ + oh) * ow_)
+                ro = uint64(((nc * m_ + m) * oh_ + oh) * ow_)
                 for i in range(kh):
                     for j in range(kw):
-                        xo = uint64((nc * hp + oh * sh + i * dh) * wp + j * dw)
-                        _axpy(w[c, m, i, j], xf, xo, sw, yf, yo, 1, ow_)
+                        io = uint64((nc * hp + oh * sh + i * dh) * wp + j * dw)
+                        if to_image:
+                            _axpy(w[c, m, i, j], rows, ro, 1, img, io, sw, ow_)
+                        else:
+                            _axpy(w[c, m, i, j], img, io, sw, rows, ro, 1, ow_)
+
+
+@njit(cache=True)
+def depthwise_conv_numba(x, w, sh, sw, dh, dw, oh_, ow_):
+    n_, c_, hp, wp = x.shape
+    y = np.zeros((n_, c_ * w.shape[1], oh_, ow_), x.dtype)
+    _depthwise_rows(np.ascontiguousarray(x).reshape(-1), y.reshape(-1), w, n_, c_, hp, wp,
+                    oh_, ow_, sh, sw, dh, dw, False)
     return y
 
 
-@njit(parallel=True, cache=True, fastmath=True)
+@njit(cache=True)
 def depthwise_conv_grad_input_numba(g, w, hp, wp, sh, sw, dh, dw):
     n_, _, oh_, ow_ = g.shape
-    c_, m_, kh, kw = w.shape
+    c_ = w.shape[0]
     dx = np.zeros((n_, c_, hp, wp), g.dtype)
-    gf, df = np.ascontiguousarray(g).reshape(-1), dx.reshape(-1)
-    for nc in prange(n_ * c_):
-        c = nc % c_
-        for m in range(m_):
-            for oh in range(oh_):
-                go = uint64(((nc * m_ + m) * oh_ + oh) * ow_)
-                for i in range(kh):
-                    for j in range(kw):
-                        do = uint64((nc * hp + oh * sh + i * dh) * wp + j * dw)
-                        _axpy(w[c, m, i, j], gf, go, 1, df, do, sw, ow_)
+    _depthwise_rows(dx.reshape(-1), np.ascontiguousarray(g).reshape(-1), w, n_, c_, hp, wp,
+                    oh_, ow_, sh, sw, dh, dw, True)
     return dx
 
 
