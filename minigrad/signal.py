@@ -21,7 +21,7 @@ import numbers
 import numpy as np
 
 from .autograd import Function
-from .backend import get_array_module
+from .backend import get_array_module, scatter_add
 from .tensor import Tensor
 
 __all__ = ["convolve2d", "correlate2d", "convolve", "correlate"]
@@ -98,8 +98,7 @@ class Convolve2d(Function):
         if xp is np:
             da = np.bincount(imap[valid], weights=dpad[valid], minlength=da.size).astype(g.dtype)
         else:
-            import cupyx  # only reached for CuPy arrays
-            cupyx.scatter_add(da, imap[valid], dpad[valid])
+            scatter_add(da, imap[valid], dpad[valid])
         da = da.reshape(a_shape)
         dk = dkk[::-1, ::-1] if flip else dkk
         if swap:
