@@ -11,6 +11,7 @@ Shapes (NCHW): ``col`` is ``[N, C, kh, kw, OH, OW]``: ``col[n, c, i, j, oh, ow]`
 cell ``(oh*sh + i*dh, ow*sw + j*dw)`` of the (already padded) image.
 """
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 from numba import njit, prange, uint64
 
 
@@ -115,6 +116,22 @@ def im2col_numba(x, kh, kw, sh, sw, dh, dw, oh_, ow_, batch_inner=False):
     _patch_rows(np.ascontiguousarray(x).reshape(-1), out.reshape(-1), n_, c_, kh, kw, hp, wp,
                 oh_, ow_, sh, sw, dh, dw, batch_inner, False)
     return out
+
+
+def im2col_strided(x, kh, kw, sh, sw, dh, dw, oh_, ow_, batch_inner=False):
+    """im2col as ONE strided copy: a zero-copy window view of ``x`` (sliding_window_view),
+    reordered, then copied once. Same layouts as :func:`im2col_ref`."""
+    win = sliding_window_view(x, (dh * (kh - 1) + 1, dw * (kw - 1) + 1), axis=(2, 3))
+    win = win[:, :, :sh * (oh_ - 1) + 1:sh, :sw * (ow_ - 1) + 1:sw, ::dh, ::dw]   # [N,C,OH,OW,kh,kw]
+    return np.ascontiguousarray(win.transpose((1, 4, 5, 0, 2, 3) if batch_inner else (0, 1, 4, 5, 2, 3)))
+
+
+def im2col_fast(x, kh, kw, sh, sw, dh, dw, oh_, ow_, batch_inner=False):
+    """The CPU im2col: the strided copy, except for single-channel inputs, where the Numba
+    row loop measured faster (LeNet conv1: 3 ms vs 6 ms; CIFAR 64-channel: 26 ms vs 147 ms the
+    other way round, 1 thread)."""
+    fn = im2col_numba if x.shape[1] == 1 else im2col_strided
+    return fn(x, kh, kw, sh, sw, dh, dw, oh_, ow_, batch_inner)
 
 
 @njit(cache=True)

@@ -178,7 +178,7 @@ def im2col(xpad, kh, kw, stride, dilation, oh, ow, groups=1):
     """``[G, C_g*kh*kw, N*OH*OW]`` columns of the padded input: one strided copy (the batch
     is the inner index, so the GEMM of a whole chunk is one call)."""
     n, c = xpad.shape[:2]
-    fn = dispatch(xpad, _K.im2col_ref, _K.im2col_numba)
+    fn = dispatch(xpad, _K.im2col_ref, _K.im2col_fast)
     return fn(xpad, kh, kw, *stride, *dilation, oh, ow, True).reshape(
         groups, (c // groups) * kh * kw, n * oh * ow)
 
@@ -361,7 +361,7 @@ class Fold(Function):
 def _unfold(xpad, kernel, stride, dilation, oh, ow):
     """[N, C*kh*kw, OH*OW] columns, sample-major (torch.nn.functional.unfold's layout)."""
     n, c = xpad.shape[:2]
-    fn = dispatch(xpad, _K.im2col_ref, _K.im2col_numba)
+    fn = dispatch(xpad, _K.im2col_ref, _K.im2col_fast)
     return fn(xpad, *kernel, *stride, *dilation, oh, ow, False).reshape(
         n, c * kernel[0] * kernel[1], oh * ow)
 

@@ -119,6 +119,7 @@ def test_im2col(geom, batch_inner, dtype):
         loop = loop.transpose(1, 2, 3, 0, 4, 5)
     ref = K.im2col_ref(x, kh, kw, sh, sw, dh, dw, oh, ow, batch_inner)
     np.testing.assert_array_equal(ref, loop)
-    got = K.im2col_numba(x, kh, kw, sh, sw, dh, dw, oh, ow, batch_inner)
-    assert got.dtype == dtype and got.flags.c_contiguous
-    np.testing.assert_array_equal(got, loop)
+    for kernel in (K.im2col_numba, K.im2col_strided):
+        got = kernel(x, kh, kw, sh, sw, dh, dw, oh, ow, batch_inner)
+        assert got.dtype == dtype and got.flags.c_contiguous
+        np.testing.assert_array_equal(got, loop)
