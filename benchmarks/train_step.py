@@ -76,8 +76,8 @@ def write_markdown(rounds, path, load=None):
              "",
              "Each backend runs in its own process (benchmarks/harness.py: pinned threads, median of",
              "repeats). The rounds alternate which backend runs first, because the machine is shared",
-             "and its load drifts; the headline is the median ratio over rounds. (The harness pins a",
-             "1-thread worker to CPU 0; on a machine shared with other jobs that core is often busy.)",
+             "and its load drifts; the headline is the median ratio over rounds. (Each worker is",
+             "pinned to the quietest CPU at its start.)",
              f"Load average at the end of the run: "
              f"{', '.join(f'{v:.1f}' for v in (load or os.getloadavg()))} "
              f"on {os.cpu_count()} cores.", "",
