@@ -28,7 +28,8 @@ import sys
 
 import numpy as np
 
-from benchmarks.harness import RESULTS, _chart, _spawn, hardware_facts, write_json_atomic
+from benchmarks.harness import (RESULTS, _chart, alternating_rounds, hardware_facts,
+                                write_json_atomic)
 
 CONFIGS = [(1, "float32"), (2, "float32"), (1, "float64")]
 
@@ -187,10 +188,7 @@ def measure(configs=CONFIGS, rounds=3, repeats=5, min_time=0.1, warmup=2, only=N
     args = argparse.Namespace(repeats=repeats, min_time=min_time, warmup=warmup, only=only)
     rows = []
     for threads, dtype in configs:
-        runs = {"minigrad": [], "torch": []}
-        for r in range(rounds):
-            for backend in ("minigrad", "torch")[::1 if r % 2 == 0 else -1]:
-                runs[backend].append(_spawn("conv", backend, threads, dtype, "cpu", args))
+        runs = alternating_rounds("conv", threads, dtype, "cpu", args, rounds)
         for case in runs["minigrad"][0]:
             m = [res[case]["median_s"] for res in runs["minigrad"]]
             t = [res[case]["median_s"] for res in runs["torch"]]

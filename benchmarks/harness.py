@@ -165,6 +165,16 @@ def _spawn(bench, backend, threads, dtype, device, args):
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+def alternating_rounds(bench, threads, dtype, device, args, rounds, backends=("minigrad", "torch")):
+    """Spawn every backend ``rounds`` times, reversing the order each round so that a shared
+    machine's load drift hits both alike; returns ``{backend: [per-round {case: stats}]}``."""
+    runs = {b: [] for b in backends}
+    for r in range(rounds):
+        for backend in backends if r % 2 == 0 else tuple(reversed(backends)):
+            runs[backend].append(_spawn(bench, backend, threads, dtype, device, args))
+    return runs
+
+
 def write_json_atomic(path, obj):
     """Write JSON to a temporary file in the same directory, then rename over ``path``."""
     os.makedirs(os.path.dirname(path), exist_ok=True)

@@ -26,7 +26,8 @@ import numpy as np
 if __package__ in (None, ""):                       # `python benchmarks/rnn.py`
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from benchmarks.harness import RESULTS, _chart, _spawn, hardware_facts, write_json_atomic  # noqa: E402
+from benchmarks.harness import (RESULTS, _chart, alternating_rounds, hardware_facts,  # noqa: E402
+                                write_json_atomic)
 
 V = 60            # characters (the book's War and Peace has 57, lower-cased Shakespeare ~60)
 
@@ -135,10 +136,7 @@ def measure_rounds(only, out, rounds=3, repeats=5, min_time=0.2, warmup=2, threa
     ratio of those, and the ratio of every round (JSON ``ratio_per_round``)."""
     facts = hardware_facts()
     args = argparse.Namespace(repeats=repeats, min_time=min_time, warmup=warmup, only=[only])
-    per = {"minigrad": [], "torch": []}
-    for r in range(rounds):
-        for backend in (("minigrad", "torch") if r % 2 == 0 else ("torch", "minigrad")):
-            per[backend].append(_spawn("rnn", backend, threads, dtype, "cpu", args))
+    per = alternating_rounds("rnn", threads, dtype, "cpu", args, rounds)
     rows = []
     for case in per["minigrad"][0]:
         row = {"case": case, "threads": threads, "dtype": dtype, "device": "cpu", "rounds": rounds}
