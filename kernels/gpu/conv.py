@@ -5,9 +5,9 @@ deterministic. The GEMMs of the convolution run on cuBLAS through ``cupy.matmul`
 ``minigrad/functional/conv.py``. Kernels compile on first use; importing this module needs no
 CuPy."""
 from kernels.cpu.conv import depthwise_conv_grad_weight_ref
+from kernels.gpu import elementwise_kernels
 from minigrad.backend import cupy
 
-_KERNELS = {}
 
 # The gather loop shared by every backward-shaped kernel: for output-gradient cell (y, x) of a
 # [HP, WP] image, visit each tap (a, b) and the window (oy, ox) that read (y, x) through it.
@@ -59,11 +59,7 @@ _SOURCES = {
 }
 
 
-def _kernel(name):
-    if name not in _KERNELS:
-        params, out, body = _SOURCES[name]
-        _KERNELS[name] = cupy().ElementwiseKernel(params, out, body, f"minigrad_{name}")
-    return _KERNELS[name]
+_kernel = elementwise_kernels(_SOURCES, "minigrad_")
 
 
 def col2im(col, hp, wp, sh, sw, dh, dw):

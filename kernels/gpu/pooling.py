@@ -4,9 +4,9 @@ in row-major tap order); the backward is gather-shaped (one thread per input cel
 gradients of the windows whose argmax it is), so it needs no atomics and is deterministic.
 Kernels compile on first use; importing this module needs no CuPy."""
 from kernels.gpu.conv import gather
+from kernels.gpu import elementwise_kernels
 from minigrad.backend import cupy
 
-_KERNELS = {}
 
 _SOURCES = {
     "forward": ("raw T x, int32 HP, int32 WP, int32 OH, int32 OW, int32 KH, int32 KW, int32 SH, "
@@ -33,11 +33,7 @@ _SOURCES = {
 }
 
 
-def _kernel(name):
-    if name not in _KERNELS:
-        params, out, body = _SOURCES[name]
-        _KERNELS[name] = cupy().ElementwiseKernel(params, out, body, f"minigrad_maxpool_{name}")
-    return _KERNELS[name]
+_kernel = elementwise_kernels(_SOURCES, "minigrad_maxpool_")
 
 
 def max_pool2d(x, kh, kw, sh, sw, dh, dw, oh, ow):
