@@ -8,6 +8,8 @@
 ``import minigrad`` never needs CuPy or a GPU; ``minigrad.device("cuda")`` explains what is
 missing when they are absent.
 """
+from . import memory
+memory.apply_from_env()      # keep big freed blocks for the next step (see minigrad/memory.py)
 from . import autograd  # noqa: F401  (must come before tensor)
 from .autograd import (Function, detect_anomaly, enable_grad, is_grad_enabled, no_grad,
                        set_grad_enabled)
