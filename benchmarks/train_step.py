@@ -8,10 +8,16 @@ medians over repeats).
   batch 100 of 28x28x1. PyTorch gets the same asymmetric SAME pads through ``ZeroPad2d``.
 
 Each model is timed with SGD (momentum 0.9) and with Adam (the book's optimizer).
-Run: ``python -m benchmarks train_step`` (three rounds alternating the backend order; writes
-results/train_step-cpu.json and results/train_step.md). Target: minigrad <= 1.2x PyTorch's
-step time.
+Run: ``python -m benchmarks train_step [--rounds N]`` (rounds alternate the backend order;
+writes results/train_step-cpu.json and results/train_step.md). Target: minigrad <= 1.2x
+PyTorch's step time.
+
+``--same-malloc`` gives PyTorch's process minigrad's glibc malloc policy too
+(minigrad/memory.py: big freed blocks stay in the process), through glibc's
+``MALLOC_MMAP_THRESHOLD_`` / ``MALLOC_TRIM_THRESHOLD_`` environment variables, and writes
+results/train_step-same-malloc.*: the comparison with that advantage taken away.
 """
+import argparse
 import functools
 import importlib
 import os
@@ -20,6 +26,7 @@ import tempfile
 import numpy as np
 
 from benchmarks.harness import RESULTS, _chart, hardware_facts, main, write_json_atomic
+from minigrad import memory
 
 SAME = [((2, 3), (2, 3)), ((1, 2), (1, 2)), ((1, 1), (1, 1))]     # (top, bottom), (left, right)
 
@@ -70,9 +77,10 @@ def make_cases(backend, dtype, device):
     return cases
 
 
-def write_markdown(rounds, path, load=None):
+def write_markdown(rounds, path, load=None, same_malloc=False):
     """The results table: each round's times and ratio, and the median ratio over rounds."""
-    lines = ["# train_step: one training step, minigrad vs PyTorch",
+    lines = ["# train_step: one training step, minigrad vs PyTorch"
+             + (" (both with minigrad's malloc policy)" if same_malloc else ""),
              "",
              "Each backend runs in its own process (benchmarks/harness.py: pinned threads, median of",
              "repeats). The rounds alternate which backend runs first, because the machine is shared",
@@ -84,6 +92,10 @@ def write_markdown(rounds, path, load=None):
              "ratio = minigrad / PyTorch step time, lower is better; target <= 1.2. The last column",
              "divides the fastest measurement of each backend over all rounds (least disturbed by",
              "other processes).", "",
+             *(["Both processes ran with glibc's MALLOC_MMAP_THRESHOLD_=%d and "
+                "MALLOC_TRIM_THRESHOLD_=%d, the policy minigrad applies to itself at import "
+                "(minigrad/memory.py), so neither keeps an allocator advantage."
+                % (memory.MMAP_THRESHOLD, memory.TRIM_THRESHOLD), ""] if same_malloc else []),
              "| case | threads | dtype | " + " | ".join(
                  f"round {i + 1}: minigrad / PyTorch ms (ratio)" for i in range(len(rounds)))
              + " | median ratio | best-time ratio |",
@@ -106,25 +118,33 @@ def write_markdown(rounds, path, load=None):
     os.replace(tmp, path)
 
 
-def run(argv=None, rounds=3):
-    """``rounds`` harness runs alternating the backend order; JSON of every round and the
-    Markdown table under benchmarks/results/."""
-    argv = list(argv or [])
+def run(argv=None):
+    """Harness runs alternating the backend order (``--rounds``, default 3); JSON of every
+    round and the Markdown table under benchmarks/results/. Other options go to the harness."""
+    p = argparse.ArgumentParser(prog="python -m benchmarks train_step", add_help=False)
+    p.add_argument("--rounds", type=int, default=3)
+    p.add_argument("--same-malloc", action="store_true")
+    a, argv = p.parse_known_args(list(argv or []))
+    name = "train_step-same-malloc" if a.same_malloc else "train_step"
+    if a.same_malloc:                       # inherited by both worker processes
+        os.environ.update(MALLOC_MMAP_THRESHOLD_=str(memory.MMAP_THRESHOLD),
+                          MALLOC_TRIM_THRESHOLD_=str(memory.TRIM_THRESHOLD))
     all_runs = []
     with tempfile.TemporaryDirectory() as tmp:          # per-round files stay out of results/
-        for r in range(rounds):
+        for r in range(a.rounds):
             order = ["minigrad", "torch"] if r % 2 == 0 else ["torch", "minigrad"]
             out = os.path.join(tmp, f"round{r + 1}.json")
             all_runs.append(main("train_step", argv + ["--backends", *order, "--out", out],
                                  default_threads=(1,), default_dtypes=("float32",)))
-    write_json_atomic(os.path.join(RESULTS, "train_step-cpu.json"),
-                      {"benchmark": "train_step", "hardware": hardware_facts(),
-                       "load_average": os.getloadavg(), "rounds": all_runs})
-    write_markdown(all_runs, os.path.join(RESULTS, "train_step.md"))
+    write_json_atomic(os.path.join(RESULTS, f"{name}-cpu.json"),
+                      {"benchmark": "train_step", "same_malloc": a.same_malloc,
+                       "hardware": hardware_facts(), "load_average": os.getloadavg(),
+                       "rounds": all_runs})
+    write_markdown(all_runs, os.path.join(RESULTS, f"{name}.md"), same_malloc=a.same_malloc)
     medians = [dict(row, ratio_minigrad_over_torch=float(np.median(
         [runs[k].get("ratio_minigrad_over_torch", np.nan) for runs in all_runs])))
         for k, row in enumerate(all_runs[0])]
-    _chart("train_step", medians, os.path.join(RESULTS, "train_step-cpu.png"))
+    _chart("train_step", medians, os.path.join(RESULTS, f"{name}-cpu.png"))
     return all_runs
 
 
