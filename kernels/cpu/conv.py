@@ -154,9 +154,13 @@ def col2im_numba(col, hp, wp, sh, sw, dh, dw, batch_inner=False):
         base = ((n * c_ + c) * hp + i * dh) * wp + j * dw
         for oh in range(oh_):
             io = uint64(base + oh * sh * wp)
-            for k in range(ow_):
-                img[io + uint64(k * sw)] += src[r]
-                r += uint64(1)
+            if sw == 1:                             # unit stride: LLVM vectorises it
+                for k in range(ow_):
+                    img[io + uint64(k)] += src[r + uint64(k)]
+            else:
+                for k in range(ow_):
+                    img[io + uint64(k * sw)] += src[r + uint64(k)]
+            r += uint64(ow_)
     return out
 
 
