@@ -176,24 +176,30 @@ def _chunks(n, per_sample_bytes):
 
 
 def im2col(xpad, kh, kw, stride, dilation, oh, ow, groups=1):
-    """``[G, C_g*kh*kw, N*OH*OW]`` columns of the padded input: one strided copy (the batch
-    is the inner index, so the GEMM of a whole chunk is one call)."""
-    n, c = xpad.shape[:2]
+    """im2col of the padded input a chunk of samples at a time: ``cols(sl)`` is the
+    ``[G, C_g*kh*kw, n*OH*OW]`` columns of samples ``sl``, the batch the inner index, so that
+    a chunk's GEMM is one call and its outputs are the columns ``n*OH*OW`` of the chunk."""
     fn = dispatch(xpad, _K.im2col_ref, _K.im2col_fast)
-    return fn(xpad, kh, kw, *stride, *dilation, oh, ow, True).reshape(
-        groups, (c // groups) * kh * kw, n * oh * ow)
+    rows, args = xpad.shape[1] // groups * kh * kw, (kh, kw, *stride, *dilation, oh, ow, True)
+    return lambda sl: fn(xpad[sl], *args).reshape(groups, rows, -1)
 
 
 def _grad_cols(g, groups):
-    """dY [n, C_out, OH, OW] as [G, C_out/G, n*OH*OW]."""
+    """dY [n, C_out, OH, OW] as [G, C_out/G, n*OH*OW] (one transposing copy)."""
     n, co, oh, ow = g.shape
     return g.reshape(n, groups, co // groups, oh * ow).transpose(1, 2, 0, 3).reshape(
         groups, co // groups, n * oh * ow)
 
 
+def _col_range(sl, per):
+    """The GEMM columns of sample slice ``sl`` (``per`` = OH*OW columns a sample)."""
+    return slice(sl.start * per, sl.stop * per)
+
+
 def conv_forward(x, w, pads, stride, dilation, groups, keep=True):
     """Y = conv2d(X, W) on arrays; returns ``(Y, saved)`` where ``saved`` is what the weight
-    gradient needs (the padded input; None unless ``keep``)."""
+    gradient needs (the padded input; None unless ``keep``). Each chunk's GEMM writes its
+    columns of Y_col [G, C_out/G, N*OH*OW]; one transposing copy makes Y NCHW."""
     n, c = x.shape[:2]
     co, cg, kh, kw = w.shape
     oh, ow = _geometry(x.shape, w.shape, pads, stride, dilation)
@@ -205,10 +211,12 @@ def conv_forward(x, w, pads, stride, dilation, groups, keep=True):
         y = fn(xpad, np.ascontiguousarray(w.reshape(c, co // c, kh, kw)), *stride, *dilation, oh, ow)
         return y, (xpad if keep else None)
     wg = w.reshape(groups, co // groups, cg * kh * kw)
-    y = np.empty_like(x, shape=(n, co, oh, ow), dtype=np.result_type(x.dtype, w.dtype))
+    ycol = np.empty_like(x, shape=(groups, co // groups, n * oh * ow),
+                         dtype=np.result_type(x.dtype, w.dtype))
+    cols = im2col(xpad, kh, kw, stride, dilation, oh, ow, groups)
     for sl in _chunks(n, c * kh * kw * oh * ow * x.itemsize):
-        yc = np.matmul(wg, im2col(xpad[sl], kh, kw, stride, dilation, oh, ow, groups))
-        y[sl] = yc.reshape(co, -1, oh, ow).transpose(1, 0, 2, 3)
+        ycol[:, :, _col_range(sl, oh * ow)] = np.matmul(wg, cols(sl))
+    y = np.ascontiguousarray(ycol.reshape(co, n, oh, ow).transpose(1, 0, 2, 3))
     return y, (xpad if keep else None)
 
 
@@ -222,11 +230,15 @@ def conv_grad_weight(g, xpad, w_shape, stride, dilation, groups):
         fn = dispatch(g, _K.depthwise_conv_grad_weight_ref, _K.depthwise_conv_grad_weight_numba,
                       gpu_kernel("conv", "depthwise_conv_grad_weight"))
         return fn(np.ascontiguousarray(g), xpad, co // groups, kh, kw, *stride, *dilation).reshape(w_shape)
+    gcol = _grad_cols(g, groups).transpose(0, 2, 1)            # [G, N*OH*OW, C_out/G]
+    cols = im2col(xpad, kh, kw, stride, dilation, oh, ow, groups)
     dwt = None
     for sl in _chunks(n, cg * groups * kh * kw * oh * ow * xpad.itemsize):
-        cols = im2col(xpad[sl], kh, kw, stride, dilation, oh, ow, groups)
-        part = np.matmul(cols, _grad_cols(g[sl], groups).transpose(0, 2, 1))
-        dwt = part if dwt is None else dwt + part
+        part = np.matmul(cols(sl), gcol[:, _col_range(sl, oh * ow)])
+        if dwt is None:
+            dwt = part
+        else:
+            dwt += part
     return np.ascontiguousarray(dwt.transpose(0, 2, 1)).reshape(w_shape)
 
 
@@ -241,11 +253,12 @@ def conv_grad_input(g, w, canvas, stride, dilation, groups):
         return fn(np.ascontiguousarray(g), np.ascontiguousarray(w.reshape(c, co // c, kh, kw)),
                   *canvas, *stride, *dilation)
     wt = w.reshape(groups, co // groups, cg * kh * kw).transpose(0, 2, 1)
+    gcol = _grad_cols(g, groups)
     chunks = _chunks(n, c * kh * kw * oh * ow * g.itemsize)
     dx = None if len(chunks) == 1 else np.empty_like(g, shape=(n, c) + tuple(canvas),
                                                       dtype=np.result_type(g.dtype, w.dtype))
     for sl in chunks:
-        dcol = np.matmul(wt, _grad_cols(g[sl], groups)).reshape(c, kh, kw, -1, oh, ow)
+        dcol = np.matmul(wt, gcol[:, :, _col_range(sl, oh * ow)]).reshape(c, kh, kw, -1, oh, ow)
         part = _col2im(dcol, canvas, stride, dilation, batch_inner=True)
         if dx is None:
             return part
