@@ -146,28 +146,37 @@ def im2col_fast(x, kh, kw, sh, sw, dh, dw, oh_, ow_, batch_inner=False):
 @njit(cache=True, fastmath=True)
 def col2im_numba(col, hp, wp, sh, sw, dh, dw, batch_inner=False):
     """Add every column row back onto its image row (the adjoint of im2col). ``col`` is read
-    once in memory order and the adds land in the planes of one channel (at most the whole
+    in memory order and the adds land in the planes of one channel (at most the whole
     batch's, ~0.4 MB for the slides' CNN: cache-resident); reading the image order instead
-    measured 2-2.5x slower (scattered reads of the 12 MB columns)."""
+    measured 2-2.5x slower (scattered reads of the 12 MB columns). With stride 2 (and no
+    dilation) taps j and j+1 add onto the even and odd cells of one image row, together."""
     if batch_inner:
         c_, kh, kw, n_, oh_, ow_ = col.shape
     else:
         n_, c_, kh, kw, oh_, ow_ = col.shape
     out = np.zeros((n_, c_, hp, wp), col.dtype)
     img, src = out.reshape(-1), np.ascontiguousarray(col).reshape(-1)
-    r = uint64(0)
+    pairs = sw == 2 and dw == 1
+    next_tap = uint64((n_ if batch_inner else 1) * oh_ * ow_)     # plane of tap j+1 - tap j
     for plane in range(n_ * c_ * kh * kw):        # [c, i, j, n] or [n, c, i, j], memory order
         if batch_inner:
             tap, n = plane // n_, plane % n_       # tap = (c*kh + i)*kw + j
         else:
             tap, n = plane % (c_ * kh * kw), plane // (c_ * kh * kw)
         c, i, j = tap // (kh * kw), (tap // kw) % kh, tap % kw
+        if pairs and j % 2 == 1:
+            continue                                # added with tap j - 1
         base = ((n * c_ + c) * hp + i * dh) * wp + j * dw
+        r = uint64(plane * oh_ * ow_)
         for oh in range(oh_):
             io = uint64(base + oh * sh * wp)
             if sw == 1:                             # unit stride: LLVM vectorises it
                 for k in range(ow_):
                     img[io + uint64(k)] += src[r + uint64(k)]
+            elif pairs and j + 1 < kw:
+                for k in range(ow_):
+                    img[io + uint64(2 * k)] += src[r + uint64(k)]
+                    img[io + uint64(2 * k + 1)] += src[r + next_tap + uint64(k)]
             else:
                 for k in range(ow_):
                     img[io + uint64(k * sw)] += src[r + uint64(k)]
