@@ -92,10 +92,13 @@ def write_markdown(rounds, path, load=None, same_malloc=False):
              "ratio = minigrad / PyTorch step time, lower is better; target <= 1.2. The last column",
              "divides the fastest measurement of each backend over all rounds (least disturbed by",
              "other processes).", "",
-             *(["Both processes ran with glibc's MALLOC_MMAP_THRESHOLD_=%d and "
-                "MALLOC_TRIM_THRESHOLD_=%d, the policy minigrad applies to itself at import "
-                "(minigrad/memory.py), so neither keeps an allocator advantage."
-                % (memory.MMAP_THRESHOLD, memory.TRIM_THRESHOLD), ""] if same_malloc else []),
+             ("Both processes ran with glibc's MALLOC_MMAP_THRESHOLD_=%d and "
+              "MALLOC_TRIM_THRESHOLD_=%d, the policy minigrad applies to itself at import "
+              "(minigrad/memory.py), so neither keeps an allocator advantage."
+              % (memory.MMAP_THRESHOLD, memory.TRIM_THRESHOLD) if same_malloc else
+              "minigrad's process runs with the glibc malloc policy it applies at import "
+              "(minigrad/memory.py); train_step-same-malloc.md gives PyTorch the same policy "
+              "(`--same-malloc`)."), "",
              "| case | threads | dtype | " + " | ".join(
                  f"round {i + 1}: minigrad / PyTorch ms (ratio)" for i in range(len(rounds)))
              + " | median ratio | best-time ratio |",
