@@ -99,27 +99,33 @@ def make_cases(backend, dtype, device):
 
 
 NOTES = """
-**Targets, honestly.** On this run (04:35 UTC, after im2col became one strided copy) the
-float32 CIFAR layer on one thread (1.12x), the 2x2 max-pool (0.10x) and the depthwise layer
-(1.16x) meet their targets. The float64 CIFAR layer measured 0.62x against a 0.6x target
-(0.55x and 0.27x in two earlier runs of slower im2col code on this shared machine: the
-float64 margin is within the run-to-run spread, so it is reported as missed). Two threads
-miss (1.76x): both backends fork/join thread pools on two cores that other jobs also used,
-and single rounds differed by up to 10x in earlier runs (see below).
+**Targets, honestly.** On this run (06:10 UTC, after the changes below) the float32 CIFAR
+layer on one thread (1.10x), the float64 CIFAR layer (0.47x), the 2x2 max-pool (0.13x) and
+the depthwise layer (0.90x) meet their targets. Two threads miss (2.03x): both backends
+fork/join thread pools on two cores that other jobs also used, and minigrad's CIFAR forward
+even took longer on two threads (48.9 ms) than on one (37.6 ms) in this run (see Threads and
+noise). (The 04:35 run: 1.12x float32, 0.62x float64, 1.76x on two threads.)
 
-**Why float32 convolutions trail PyTorch.** minigrad's convolution is im2col (every window
-copied once: 9x the input for a 3x3 kernel) plus GEMMs in NumPy's OpenBLAS;
-forward+backward costs three GEMMs, two im2col copies (the columns are rebuilt in backward
-rather than kept) and one col2im. PyTorch's float32 CPU path runs oneDNN direct-convolution
-kernels that never materialise the columns and sit closer to the FMA peak; its float64 path
-has no such kernels (plain im2col + GEMM, unbatched), which is why minigrad is ~2x faster
-there. The overhead of the columns shows most where the GEMMs are small: LeNet conv2 (8x8
-outputs; 2.4x forward) and the transposed convolution (16 overlapping taps scattered by
-col2im; 1.6-1.8x).
+**What changed since the 04:35 run.** (1) minigrad keeps big freed blocks in the process
+(minigrad/memory.py): glibc had been returning im2col buffers to the OS and page-faulting
+them in again on every call. (2) Column chunks of 512 KiB with one BLAS thread (were 4 MiB):
+the columns stay in L2 between im2col and the GEMM. (3) im2col is the Numba row loop up to
+16 MB of columns (the strided copy beyond); col2im reads the columns in memory order; both copy
+stride-2 taps in even/odd pairs (one de-interleaving read instead of two gathers). LeNet conv2
+fwd+bwd went from 2.13x to 1.00x, the transposed conv from 1.45x to 1.23x.
+
+**Why float32 convolutions still trail PyTorch.** minigrad's convolution is im2col (every
+window copied once: 9x the input for a 3x3 kernel) plus GEMMs in NumPy's OpenBLAS;
+forward+backward costs three GEMMs, two im2col copies (the columns are rebuilt in backward:
+keeping them measured no faster, their reads from memory cost what the rebuild from L2 does)
+and one col2im. PyTorch's float32 CPU path runs oneDNN direct-convolution kernels that never
+materialise the columns and sit closer to the FMA peak; its float64 path has no such kernels
+(plain im2col + GEMM, unbatched), which is why minigrad is ~2x faster there. The forward pass
+shows the columns' cost most (CIFAR 1.57x, LeNet conv2 2.5x: small GEMMs beside the copies).
 
 **Depthwise.** Direct Numba loops over flat arrays with unsigned offsets (no views or
 negative-index checks in the inner loop, so LLVM vectorises it: 4x faster than the first
-version); forward ~2.3x PyTorch (padding is a separate copy), forward+backward within the
+version); forward 2-3x PyTorch (padding is a separate copy), forward+backward within the
 2x target because PyTorch's depthwise backward is slow.
 
 **Max-pool 2x2.** kh*kw strided slices folded with ``np.maximum`` (a one-pass Numba loop
