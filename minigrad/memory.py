@@ -17,7 +17,9 @@ The policy, applied once when ``minigrad`` is imported on a glibc system::
 The cost: the process's resident memory stays near its peak instead of shrinking between
 steps (PyTorch's CUDA caching allocator makes the same trade on the GPU). Set the
 environment variable ``MINIGRAD_KEEP_FREED_MEMORY=0`` before importing minigrad to keep
-glibc's defaults. Other C libraries (macOS, musl, Windows) are left alone.
+glibc's defaults. A process that tunes glibc's malloc itself (``MALLOC_MMAP_THRESHOLD_``,
+``MALLOC_TRIM_THRESHOLD_``, ``MALLOC_TOP_PAD_`` or ``glibc.malloc`` in ``GLIBC_TUNABLES``)
+keeps its settings. Other C libraries (macOS, musl, Windows) are left alone.
 """
 import ctypes
 import ctypes.util
@@ -29,6 +31,7 @@ M_MMAP_THRESHOLD = -3
 MMAP_THRESHOLD = 32 << 20
 TRIM_THRESHOLD = 1 << 30
 ENV = "MINIGRAD_KEEP_FREED_MEMORY"
+GLIBC_MALLOC_ENV = ("MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "MALLOC_TOP_PAD_")
 
 _applied = False
 
@@ -53,7 +56,11 @@ def policy_active():
 
 def apply_from_env():
     """Called by ``import minigrad``: apply the policy unless ``MINIGRAD_KEEP_FREED_MEMORY``
-    is ``0``, ``false`` or ``no``."""
+    is ``0``, ``false`` or ``no``, or the process tunes glibc's malloc through its own
+    environment variables."""
     if os.environ.get(ENV, "1").strip().lower() in ("0", "false", "no"):
+        return False
+    if any(v in os.environ for v in GLIBC_MALLOC_ENV) or \
+            "glibc.malloc" in os.environ.get("GLIBC_TUNABLES", ""):
         return False
     return keep_freed_memory()

@@ -35,10 +35,10 @@ print(json.dumps({"faults": faults() - before, "active": memory.policy_active()}
 """
 
 
-def _probe(env_value):
-    env = dict(os.environ)
-    env.pop("MALLOC_TRIM_THRESHOLD_", None)
-    env.pop("MALLOC_MMAP_THRESHOLD_", None)
+def _probe(env_value, **extra):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MALLOC_")}
+    env.pop("GLIBC_TUNABLES", None)
+    env.update(extra)
     if env_value is None:
         env.pop("MINIGRAD_KEEP_FREED_MEMORY", None)
     else:
@@ -63,3 +63,10 @@ def test_opt_out_keeps_glibc_defaults():
     # threshold to 40 MB; each later round grows the heap by 60 MB, which is trimmed again
     # when freed, so every round faults its pages in one by one.
     assert off["faults"] >= 30, off
+
+
+@glibc_only
+def test_process_that_tunes_malloc_itself_keeps_its_settings():
+    own = _probe(None, MALLOC_TOP_PAD_="0")
+    assert not own["active"]
+    assert _probe(None, GLIBC_TUNABLES="glibc.malloc.trim_threshold=1000")["active"] is False
