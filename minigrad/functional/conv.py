@@ -138,13 +138,15 @@ def _depthwise(cg, groups):
 
 # The im2col columns are built and consumed a chunk of samples at a time, laid out
 # [G, C_g*kh*kw, n*OH*OW] so that each chunk is ONE GEMM per group, and never kept: backward
-# rebuilds them from the padded input. With one BLAS thread chunks of ~512 KiB (half of a
-# core's L2 here) stay in cache between the copy and the GEMM: against 4 MiB chunks the
-# slides' CNN training step ran 26.1 -> 22.6 ms, LeNet conv1 fwd+bwd 3.9 -> 2.7 ms, the
-# transposed conv 99 -> 87 ms; layers whose one sample exceeds it (CIFAR) run a sample a time. With several BLAS threads every GEMM
-# call is a fork/join of the pool (32 per-sample GEMMs ran 3-5x slower on 2 threads than on
-# one on a busy machine), so chunks grow to CHUNK_BYTES_THREADED (kept under glibc's 32 MiB
-# mmap threshold, so the buffers are reused instead of page-faulted in on every call).
+# rebuilds them from the padded input (keeping them measured no faster: reading them back
+# from memory costs what rebuilding them in cache does). With one BLAS thread chunks of
+# ~512 KiB (half of a core's L2 here) stay in cache between the copy and the GEMM: against
+# 4 MiB chunks the slides' CNN training step ran 26.1 -> 22.6 ms, LeNet conv1 fwd+bwd 3.9 ->
+# 2.7 ms, the transposed conv 99 -> 87 ms; layers whose one sample exceeds it (CIFAR) run a
+# sample at a time. With several BLAS threads every GEMM call is a fork/join of the pool (32
+# per-sample GEMMs ran 3-5x slower on 2 threads than on one on a busy machine), so chunks grow
+# to CHUNK_BYTES_THREADED (kept under the 32 MiB mmap threshold of minigrad/memory.py, so the
+# buffers are reused instead of page-faulted in on every call).
 CHUNK_BYTES = 512 << 10
 CHUNK_BYTES_THREADED = 24 << 20
 _BLAS_THREADS = None
