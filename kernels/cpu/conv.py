@@ -1,4 +1,5 @@
-"""Convolution hot loops: im2col (copy of patches), col2im (its adjoint, a scatter-add) and depthwise convolution.
+"""Convolution hot loops: im2col (the copy of patches), col2im (its adjoint, a scatter-add)
+and depthwise convolution.
 
 Each kernel has a plain NumPy reference (``*_ref``, vectorised over the batch and channels,
 looping only over the kh*kw kernel taps) and a Numba version (``*_numba``) that loops over
