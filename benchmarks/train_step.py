@@ -21,11 +21,11 @@ import argparse
 import functools
 import importlib
 import os
-import tempfile
 
 import numpy as np
 
-from benchmarks.harness import RESULTS, _chart, hardware_facts, main, write_json_atomic
+from benchmarks.harness import (RESULTS, _chart, _format_row, alternating_rounds, hardware_facts,
+                                write_json_atomic)
 from minigrad import memory
 
 SAME = [((2, 3), (2, 3)), ((1, 2), (1, 2)), ((1, 1), (1, 1))]     # (top, bottom), (left, right)
@@ -121,31 +121,46 @@ def write_markdown(rounds, path, load=None, same_malloc=False):
     os.replace(tmp, path)
 
 
+def _round_rows(runs, r):
+    """Round ``r`` of :func:`alternating_rounds` as result rows (each case, both backends,
+    ratio minigrad / PyTorch)."""
+    rows = []
+    for case, mine in runs["minigrad"][r].items():
+        theirs = runs["torch"][r][case]
+        rows.append({"case": case, "threads": 1, "dtype": "float32", "device": "cpu",
+                     "minigrad": mine, "torch": theirs,
+                     "ratio_minigrad_over_torch": mine["median_s"] / theirs["median_s"]})
+    return rows
+
+
 def run(argv=None):
-    """Harness runs alternating the backend order (``--rounds``, default 3); JSON of every
-    round and the Markdown table under benchmarks/results/. Other options go to the harness."""
-    p = argparse.ArgumentParser(prog="python -m benchmarks train_step", add_help=False)
+    """``--rounds`` harness rounds alternating the backend order (one pinned thread,
+    float32); JSON of every round and the Markdown table under benchmarks/results/."""
+    p = argparse.ArgumentParser(prog="python -m benchmarks train_step")
     p.add_argument("--rounds", type=int, default=3)
-    p.add_argument("--same-malloc", action="store_true")
-    a, argv = p.parse_known_args(list(argv or []))
+    p.add_argument("--same-malloc", action="store_true",
+                   help="give PyTorch's process minigrad's glibc malloc policy too")
+    p.add_argument("--repeats", type=int, default=7)
+    p.add_argument("--min-time", type=float, default=0.2)
+    p.add_argument("--warmup", type=int, default=3)
+    p.add_argument("--only", action="append", help="run only cases whose name contains this")
+    p.add_argument("--cpus", type=int, nargs="*", default=None, help="pin workers to these CPUs")
+    a = p.parse_args(list(argv or []))
     name = "train_step-same-malloc" if a.same_malloc else "train_step"
     if a.same_malloc:                       # inherited by both worker processes
         os.environ.update(MALLOC_MMAP_THRESHOLD_=str(memory.MMAP_THRESHOLD),
                           MALLOC_TRIM_THRESHOLD_=str(memory.TRIM_THRESHOLD))
-    all_runs = []
-    with tempfile.TemporaryDirectory() as tmp:          # per-round files stay out of results/
-        for r in range(a.rounds):
-            order = ["minigrad", "torch"] if r % 2 == 0 else ["torch", "minigrad"]
-            out = os.path.join(tmp, f"round{r + 1}.json")
-            all_runs.append(main("train_step", argv + ["--backends", *order, "--out", out],
-                                 default_threads=(1,), default_dtypes=("float32",)))
+    runs = alternating_rounds("train_step", 1, "float32", "cpu", a, a.rounds)
+    all_runs = [_round_rows(runs, r) for r in range(a.rounds)]
+    for rows in all_runs:
+        print("\n".join(_format_row(row) for row in rows), flush=True)
     write_json_atomic(os.path.join(RESULTS, f"{name}-cpu.json"),
                       {"benchmark": "train_step", "same_malloc": a.same_malloc,
                        "hardware": hardware_facts(), "load_average": os.getloadavg(),
                        "rounds": all_runs})
     write_markdown(all_runs, os.path.join(RESULTS, f"{name}.md"), same_malloc=a.same_malloc)
     medians = [dict(row, ratio_minigrad_over_torch=float(np.median(
-        [runs[k].get("ratio_minigrad_over_torch", np.nan) for runs in all_runs])))
+        [rows[k]["ratio_minigrad_over_torch"] for rows in all_runs])))
         for k, row in enumerate(all_runs[0])]
     _chart("train_step", medians, os.path.join(RESULTS, f"{name}-cpu.png"))
     return all_runs
